@@ -1,0 +1,40 @@
+// ckecli: the operator's command-line interface to cke.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/ckecli/plugins_command.hpp"
+#include "cli/common/go_flags.hpp"
+#include "core/common/error.hpp"
+
+int main(int argc, char** argv) {
+  // Logs go to stderr so that stdout stays clean for JSON.
+  spdlog::set_default_logger(spdlog::stderr_color_st("ckecli"));
+  spdlog::set_pattern("ckecli: %l: %v");
+
+  CLI::App app{"ckecli: operate a cke-managed etcd cluster"};
+  app.set_version_flag("--version", CKE_VERSION);
+  app.require_subcommand(1);
+  cke::cli::add_plugins_command(app);
+
+  const std::vector<std::string> args = cke::cli::normalise_go_flags(argc, argv);
+  std::vector<const char*> arg_pointers;
+  arg_pointers.reserve(args.size());
+  for (const auto& a : args) {
+    arg_pointers.push_back(a.c_str());
+  }
+  try {
+    app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const cke::Error& e) {
+    std::cerr << "ckecli: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "ckecli: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs every Debian package cke needs to build, run and test (the compiler toolchain aside).
+# Idempotent: installs only what is missing and refreshes the package index only when needed.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake pkg-config make
+  # libraries
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libssl-dev libyaml-cpp-dev libarchive-dev libboost-dev libboost-filesystem-dev
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev
+  # the real etcd and the tools tests and benchmarks call
+  etcd-server etcd-client jq gzip zstd xz-utils openssl time procps util-linux
+)
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  echo "install-deps.sh: run as root or install sudo" >&2
+  exit 1
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps.sh: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # Refresh the index only when it is absent or a day old, or when an install fails on it.
+  lists=/var/lib/apt/lists
+  if [ -z "$(find "$lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null | head -n 1)" ]; then
+    "${as_root[@]}" apt-get update -q
+  fi
+  if ! "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+    "${as_root[@]}" apt-get update -q
+    "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+fi
+
+# Debian's etcd-server starts a system etcd on 127.0.0.1:2379 where systemd runs; cke's members
+# must own their ports, so stop and disable it.
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+  if systemctl is-active --quiet etcd 2>/dev/null || systemctl is-enabled --quiet etcd 2>/dev/null; then
+    echo "install-deps.sh: stopping and disabling the system etcd service"
+    "${as_root[@]}" systemctl disable --now etcd
+  fi
+fi
