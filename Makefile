@@ -1,0 +1,24 @@
+# The two commands of the quick start, and the pieces they are made of.
+#   make run    install what is missing, build, and run cke
+#   make test   install what is missing, build, and run every test
+#   make bench  build and run the benchmarks (minutes; not part of `make test`)
+.PHONY: deps build run test bench clean
+
+deps:
+	bash packaging/install-deps.sh
+
+build: deps
+	cmake --preset default
+	cmake --build --preset default
+
+run: build
+	bash packaging/run-local.sh
+
+test: build
+	ctest --preset default
+
+bench: build
+	build/bench/compress_bench
+
+clean:
+	rm -rf build

@@ -1,0 +1,148 @@
+// Each broken plugin is refused with its own sentence while the good plugins still load.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "core/common/error.hpp"
+#include "core/plugin/compressor.hpp"
+#include "core/plugin/registry.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using cke::plugin::Kind;
+using cke::plugin::Registry;
+using ::testing::HasSubstr;
+
+namespace {
+
+const fs::path kBrokenDir = CKE_TEST_BROKEN_PLUGIN_DIR;
+const fs::path kPluginDir = CKE_TEST_PLUGIN_DIR;
+
+std::string errors_of(const Registry& registry, const std::string& file_name) {
+  std::string all;
+  for (const auto& e : registry.errors()) {
+    if (e.file.filename() == file_name) {
+      all += e.message + "\n";
+    }
+  }
+  return all;
+}
+
+class BrokenPlugins : public ::testing::Test {
+ protected:
+  Registry registry{{kBrokenDir, kPluginDir}};
+};
+
+TEST_F(BrokenPlugins, GoodPluginsStillLoad) {
+  EXPECT_NE(registry.find(Kind::storage, "test-memory"), nullptr);
+  for (const char* name : {"gzip", "zstd", "xz", "none"}) {
+    EXPECT_NE(registry.find(Kind::compressor, name), nullptr) << name;
+  }
+}
+
+TEST_F(BrokenPlugins, NotASharedObjectIsRefused) {
+  const std::string e = errors_of(registry, "not_elf.so");
+  EXPECT_THAT(e, HasSubstr("not_elf.so: skipped: cannot load it as a shared object"));
+}
+
+TEST_F(BrokenPlugins, UnresolvedSymbolIsRefusedAtLoad) {
+  EXPECT_THAT(errors_of(registry, "unresolved.so"), HasSubstr("cke_symbol_that_does_not_exist"));
+}
+
+TEST_F(BrokenPlugins, MissingEntrySymbolIsRefused) {
+  EXPECT_THAT(errors_of(registry, "no_entry.so"),
+              HasSubstr("skipped: no entry symbol cke_plugin_entry_v1"));
+}
+
+TEST_F(BrokenPlugins, WrongMajorIsRefusedNamingBothVersions) {
+  const std::string e = errors_of(registry, "wrong_major.so");
+  EXPECT_THAT(e, HasSubstr("built for ABI 2.0"));
+  EXPECT_THAT(e, HasSubstr("this cke speaks ABI 1.0"));
+  EXPECT_EQ(registry.find(Kind::compressor, "future"), nullptr);
+}
+
+TEST_F(BrokenPlugins, ShortTableIsRefused) {
+  const std::string e = errors_of(registry, "short_table.so");
+  EXPECT_THAT(e, HasSubstr("plugin \"stubby\": skipped: its compressor table is"));
+  EXPECT_THAT(e, HasSubstr("ABI 1.0 (which it claims) needs at least"));
+  EXPECT_EQ(registry.find(Kind::compressor, "stubby"), nullptr);
+}
+
+TEST_F(BrokenPlugins, EmptyFunctionPointerIsRefused) {
+  EXPECT_THAT(errors_of(registry, "null_function.so"), HasSubstr("empty function pointer"));
+  EXPECT_EQ(registry.find(Kind::compressor, "hollow"), nullptr);
+}
+
+TEST_F(BrokenPlugins, DuplicateNameIsRefusedAndTheFirstKept) {
+  EXPECT_THAT(errors_of(registry, "duplicate.so"),
+              HasSubstr("plugin \"twin\": skipped: duplicate compressor plugin name"));
+  const auto* twin = registry.find(Kind::compressor, "twin");
+  ASSERT_NE(twin, nullptr);
+  EXPECT_EQ(twin->version, "1.0");
+}
+
+TEST_F(BrokenPlugins, FailingCreateIsReportedWhenAnInstanceIsMade) {
+  const auto& refuser = registry.require(Kind::compressor, "refuser");
+  try {
+    cke::plugin::Compressor instance(refuser);
+    FAIL() << "create should have failed";
+  } catch (const cke::Error& e) {
+    EXPECT_THAT(std::string(e.what()), HasSubstr("compressor plugin \"refuser\""));
+    EXPECT_THAT(std::string(e.what()), HasSubstr("create_fails.so"));
+    EXPECT_THAT(std::string(e.what()), HasSubstr("no credentials configured"));
+    EXPECT_EQ(e.code(), CKE_FAILED_PRECONDITION);
+  }
+}
+
+TEST_F(BrokenPlugins, ExceptionInsidePluginBecomesAnError) {
+  const auto& thrower = registry.require(Kind::compressor, "thrower");
+  try {
+    cke::plugin::Compressor instance(thrower);
+    FAIL() << "create should have failed";
+  } catch (const cke::Error& e) {
+    EXPECT_THAT(std::string(e.what()), HasSubstr("constructor exploded"));
+    EXPECT_EQ(e.code(), CKE_INTERNAL);
+  }
+}
+
+TEST_F(BrokenPlugins, RequireNamesWhatIsAvailable) {
+  try {
+    (void)registry.require(Kind::compressor, "brotli");
+    FAIL();
+  } catch (const cke::Error& e) {
+    EXPECT_THAT(std::string(e.what()), HasSubstr("no compressor plugin named \"brotli\""));
+    EXPECT_THAT(std::string(e.what()), HasSubstr("gzip"));
+  }
+}
+
+TEST(RegistryShadowing, LaterDirectoryIsShadowedAndSaysSo) {
+  cke::test::TempDir first;
+  cke::test::TempDir second;
+  fs::copy_file(kBrokenDir / "good_storage.so", first.path() / "good_storage.so");
+  fs::copy_file(kBrokenDir / "good_storage.so", second.path() / "other_copy.so");
+  const Registry registry({first.path(), second.path()});
+  ASSERT_EQ(registry.shadowed().size(), 1U);
+  EXPECT_EQ(registry.shadowed()[0].name, "test-memory");
+  EXPECT_EQ(registry.shadowed()[0].file, second.path() / "other_copy.so");
+  EXPECT_EQ(registry.shadowed()[0].shadowed_by, first.path() / "good_storage.so");
+  EXPECT_TRUE(registry.errors().empty());
+  EXPECT_EQ(registry.find(Kind::storage, "test-memory")->file, first.path() / "good_storage.so");
+}
+
+TEST(RegistrySearchPath, FlagThenEnvironmentThenExecutableRelativeWithoutDuplicates) {
+  cke::test::TempDir flag_dir;
+  cke::test::TempDir env_dir;
+  const std::string env = env_dir.path().string() + ":" + flag_dir.path().string();
+  ::setenv("CKE_PLUGIN_PATH", env.c_str(), 1);
+  const auto dirs = cke::plugin::plugin_search_path({flag_dir.path()});
+  ::unsetenv("CKE_PLUGIN_PATH");
+  ASSERT_GE(dirs.size(), 3U);
+  EXPECT_EQ(dirs[0], flag_dir.path());
+  EXPECT_EQ(dirs[1], env_dir.path());  // flag_dir listed again in the variable: kept once
+  EXPECT_EQ(dirs[2].filename(), "plugins");
+  EXPECT_EQ(dirs[2].parent_path().filename(), "cke");
+}
+
+}  // namespace
