@@ -52,15 +52,17 @@ void write_kubernetes_like_json(const std::string& path, unsigned long long size
   std::string line;
   while (written < size) {
     const auto r = rng();
-    line = R"({"apiVersion":"v1","kind":")" + std::string(kinds[r % 6]) +
-           R"(","metadata":{"name":"app-)" + std::to_string(r % 1000003) + R"(","namespace":")" +
-           namespaces[(r >> 8) % 5] + R"(","uid":")" + std::to_string(rng()) + "-" +
-           std::to_string(rng() % 100000) + R"(","resourceVersion":")" +
-           std::to_string(written / 97) + R"(","labels":{"app":"web-)" + std::to_string(r % 97) +
-           R"(","tier":"frontend"}},"spec":{"containers":[{"name":"main","image":"registry.example/app:v)" +
-           std::to_string((r >> 16) % 50) + R"(","resources":{"limits":{"cpu":"500m","memory":"512Mi"}}}]},"status":{"phase":"Running","podIP":"10.)" +
-           std::to_string((r >> 24) % 256) + "." + std::to_string((r >> 32) % 256) + "." +
-           std::to_string((r >> 40) % 256) + R"("}})" + "\n";
+    line =
+        R"({"apiVersion":"v1","kind":")" + std::string(kinds[r % 6]) +
+        R"(","metadata":{"name":"app-)" + std::to_string(r % 1000003) + R"(","namespace":")" +
+        namespaces[(r >> 8) % 5] + R"(","uid":")" + std::to_string(rng()) + "-" +
+        std::to_string(rng() % 100000) + R"(","resourceVersion":")" + std::to_string(written / 97) +
+        R"(","labels":{"app":"web-)" + std::to_string(r % 97) +
+        R"(","tier":"frontend"}},"spec":{"containers":[{"name":"main","image":"registry.example/app:v)" +
+        std::to_string((r >> 16) % 50) +
+        R"(","resources":{"limits":{"cpu":"500m","memory":"512Mi"}}}]},"status":{"phase":"Running","podIP":"10.)" +
+        std::to_string((r >> 24) % 256) + "." + std::to_string((r >> 32) % 256) + "." +
+        std::to_string((r >> 40) % 256) + R"("}})" + "\n";
     out << line;
     written += line.size();
   }

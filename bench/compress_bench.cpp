@@ -20,7 +20,8 @@ namespace {
 
 int run_child(const std::string& plugin, const std::string& config) {
   const cke::plugin::Registry registry(cke::plugin::plugin_search_path({}));
-  cke::plugin::Compressor compressor(registry.require(cke::plugin::Kind::compressor, plugin), config);
+  cke::plugin::Compressor compressor(registry.require(cke::plugin::Kind::compressor, plugin),
+                                     config);
   cke::stream::FdReader in(0, "stdin");
   cke::stream::FdWriter out(1, "stdout");
   auto writer = compressor.compress_into(out);
@@ -52,7 +53,8 @@ int main(int argc, char** argv) {
       data = argv[i + 1];
     }
   }
-  const fs::path work = fs::temp_directory_path() / ("cke-compress-bench-" + std::to_string(::getpid()));
+  const fs::path work =
+      fs::temp_directory_path() / ("cke-compress-bench-" + std::to_string(::getpid()));
   fs::create_directories(work);
   if (data.empty()) {
     data = (work / "objects.json").string();
@@ -73,7 +75,8 @@ int main(int argc, char** argv) {
     const std::string ref_out = (work / "reference.out").string();
     const std::string our_out = (work / "ours.out").string();
     const auto ref = cke::bench::run_measured(c.reference, data, ref_out);
-    const auto ours = cke::bench::run_measured({self, "--child", c.plugin, c.config}, data, our_out);
+    const auto ours =
+        cke::bench::run_measured({self, "--child", c.plugin, c.config}, data, our_out);
     const bool rss_ok = ours.peak_rss_kib < 64 * 1024;
     ok = ok && ref.exit_code == 0 && ours.exit_code == 0 && rss_ok;
     std::printf("%-8s %10.2f %10.2f %7.2f %9.1f %9.1f %6ldMi %6ldMi %11s\n", c.label, ref.seconds,

@@ -52,8 +52,7 @@ void print_table(const plugin::Registry& registry) {
   std::printf("%-20s %-12s %-8s %-5s %s\n", "KIND", "NAME", "VERSION", "ABI", "FILE");
   for (const auto& p : registry.plugins()) {
     std::printf("%-20s %-12s %-8s %-5s %s\n", std::string(plugin::kind_name(p.kind)).c_str(),
-                p.name.c_str(), p.version.c_str(), abi_text(p.abi_version).c_str(),
-                p.file.c_str());
+                p.name.c_str(), p.version.c_str(), abi_text(p.abi_version).c_str(), p.file.c_str());
   }
   for (const auto& s : registry.shadowed()) {
     std::printf("shadowed: %s plugin \"%s\" in %s (by %s)\n",
@@ -72,13 +71,15 @@ void add_plugins_command(CLI::App& app) {
   plugins->require_subcommand(1);
   auto options = std::make_shared<PluginsListOptions>();
   auto* list = plugins->add_subcommand(
-      "list", "list loaded plugins (kind, name, version, ABI, file) and the files that were refused");
+      "list",
+      "list loaded plugins (kind, name, version, ABI, file) and the files that were refused");
   list->add_option("--plugin-dir", options->plugin_dirs,
                    "search this directory first (repeatable); then CKE_PLUGIN_PATH, then "
                    "../lib/cke/plugins next to the binary, then the install prefix");
   add_output_flag(*list, options->output);
   list->callback([options] {
-    std::vector<std::filesystem::path> dirs(options->plugin_dirs.begin(), options->plugin_dirs.end());
+    std::vector<std::filesystem::path> dirs(options->plugin_dirs.begin(),
+                                            options->plugin_dirs.end());
     const plugin::Registry registry(plugin::plugin_search_path(dirs));
     if (options->output == "json") {
       std::cout << to_json(registry).dump(2) << "\n";

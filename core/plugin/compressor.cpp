@@ -85,9 +85,9 @@ class DecompressReader final : public stream::ByteReader {
 Compressor::Compressor(const PluginRecord& record, const std::string& config_json)
     : record_(record), table_(static_cast<const cke_compressor_table*>(record.table)) {
   if (record.kind != Kind::compressor) {
-    throw Error(record.name + " is a " + std::string(kind_name(record.kind)) +
-                    " plugin, not a compressor",
-                CKE_INVALID_ARGUMENT);
+    throw Error(
+        record.name + " is a " + std::string(kind_name(record.kind)) + " plugin, not a compressor",
+        CKE_INVALID_ARGUMENT);
   }
   CallError err;
   const int32_t status = table_->create(config_json.c_str(), &instance_, err.get());

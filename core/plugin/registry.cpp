@@ -73,9 +73,11 @@ void Registry::load_file(const fs::path& file) {
     return;
   }
   if (!library.has(CKE_PLUGIN_ENTRY_SYMBOL)) {
-    errors_.push_back({file, where + "skipped: no entry symbol " CKE_PLUGIN_ENTRY_SYMBOL
-                                     " (not a cke plugin, or built for another ABI major; this cke "
-                                     "speaks ABI " + kHostAbi + ")"});
+    errors_.push_back({file, where +
+                                 "skipped: no entry symbol " CKE_PLUGIN_ENTRY_SYMBOL
+                                 " (not a cke plugin, or built for another ABI major; this cke "
+                                 "speaks ABI " +
+                                 kHostAbi + ")"});
     return;
   }
   auto entry = library.get<const cke_plugin_list*(const cke_host*)>(CKE_PLUGIN_ENTRY_SYMBOL);
@@ -87,9 +89,9 @@ void Registry::load_file(const fs::path& file) {
     return;
   }
   if (list->struct_size < sizeof(cke_plugin_list)) {
-    errors_.push_back({file, where + "skipped: its plugin list is " + std::to_string(list->struct_size) +
-                                 " bytes, ABI " + kHostAbi + " needs " +
-                                 std::to_string(sizeof(cke_plugin_list))});
+    errors_.push_back({file, where + "skipped: its plugin list is " +
+                                 std::to_string(list->struct_size) + " bytes, ABI " + kHostAbi +
+                                 " needs " + std::to_string(sizeof(cke_plugin_list))});
     return;
   }
   if (CKE_ABI_VERSION_MAJOR(list->abi_version) != CKE_ABI_MAJOR) {
@@ -103,9 +105,12 @@ void Registry::load_file(const fs::path& file) {
   }
 }
 
-void Registry::add_plugin(const fs::path& file, const cke_plugin_descriptor* d, const fs::path& dir) {
+void Registry::add_plugin(const fs::path& file, const cke_plugin_descriptor* d,
+                          const fs::path& dir) {
   std::string where = file.string() + ": ";
-  auto refuse = [&](const std::string& why) { errors_.push_back({file, where + "skipped: " + why}); };
+  auto refuse = [&](const std::string& why) {
+    errors_.push_back({file, where + "skipped: " + why});
+  };
 
   if (d == nullptr || d->struct_size < sizeof(cke_plugin_descriptor)) {
     refuse("a plugin descriptor is missing or shorter than ABI " + kHostAbi + " requires (" +
@@ -150,8 +155,8 @@ void Registry::add_plugin(const fs::path& file, const cke_plugin_descriptor* d, 
     }
     if (plugin_dirs_[i] != dir) {
       shadowed_.push_back({*kind, name, file, other.file});
-      spdlog::warn("{}plugin {} is shadowed by the same-named {} plugin in {}", file.string() + ": ",
-                   in_quotes(name), kind_name(*kind), other.file.string());
+      spdlog::warn("{}plugin {} is shadowed by the same-named {} plugin in {}",
+                   file.string() + ": ", in_quotes(name), kind_name(*kind), other.file.string());
     } else {
       refuse("duplicate " + std::string(kind_name(*kind)) + " plugin name, already loaded from " +
              other.file.string());

@@ -60,7 +60,8 @@ ArchiveCompressStream::ArchiveCompressStream(const CodecSettings& settings, sdk:
   }
   if (settings.threads > 0) {
     const std::string threads = std::to_string(settings.threads);
-    if (archive_write_set_filter_option(archive_, nullptr, "threads", threads.c_str()) != ARCHIVE_OK) {
+    if (archive_write_set_filter_option(archive_, nullptr, "threads", threads.c_str()) !=
+        ARCHIVE_OK) {
       fail("setting the thread count");
     }
   }
@@ -163,8 +164,8 @@ void ArchiveDecompressStream::fail(const char* doing) {
   if (source_error_) {
     std::rethrow_exception(source_error_);
   }
-  throw sdk::Error(CKE_DATA_LOSS, std::string(doing) + " " + codec_name(codec_) + " data: " +
-                                      archive_message(archive_));
+  throw sdk::Error(CKE_DATA_LOSS, std::string(doing) + " " + codec_name(codec_) +
+                                      " data: " + archive_message(archive_));
 }
 
 void ArchiveDecompressStream::open() {

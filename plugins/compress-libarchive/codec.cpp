@@ -53,14 +53,17 @@ CodecSettings parse_settings(Codec codec, std::string_view config_json) {
   }
   for (const auto& [key, value] : config.items()) {
     if (key == "level") {
-      if (!value.is_number_integer() || value.get<int>() < range.low || value.get<int>() > range.high) {
-        invalid(name + " configuration: level: expected an integer from " + std::to_string(range.low) +
-                " to " + std::to_string(range.high) + ", got " + value.dump());
+      if (!value.is_number_integer() || value.get<int>() < range.low ||
+          value.get<int>() > range.high) {
+        invalid(name + " configuration: level: expected an integer from " +
+                std::to_string(range.low) + " to " + std::to_string(range.high) + ", got " +
+                value.dump());
       }
       settings.level = value.get<int>();
     } else if (key == "threads" && codec == Codec::zstd) {
       if (!value.is_number_integer() || value.get<int>() < 0 || value.get<int>() > 64) {
-        invalid(name + " configuration: threads: expected an integer from 0 to 64, got " + value.dump());
+        invalid(name + " configuration: threads: expected an integer from 0 to 64, got " +
+                value.dump());
       }
       settings.threads = value.get<int>();
     } else {

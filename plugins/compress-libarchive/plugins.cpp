@@ -71,15 +71,18 @@ using cke::plugins::compress::Codec;
 
 CKE_PLUGINS(
     cke::sdk::compressor_plugin<ArchiveCompressor<Codec::gzip>>(
-        {"gzip", cke::plugins::compress::kVersion, "gzip (zlib) through libarchive, level 1-9, default 6",
+        {"gzip", cke::plugins::compress::kVersion,
+         "gzip (zlib) through libarchive, level 1-9, default 6",
          R"({"type":"object","properties":{"level":{"type":"integer","minimum":1,"maximum":9,"default":6}},"additionalProperties":false})"},
         ".gz"),
     cke::sdk::compressor_plugin<ArchiveCompressor<Codec::zstd>>(
-        {"zstd", cke::plugins::compress::kVersion, "Zstandard through libarchive, level 1-19, default 3",
+        {"zstd", cke::plugins::compress::kVersion,
+         "Zstandard through libarchive, level 1-19, default 3",
          R"({"type":"object","properties":{"level":{"type":"integer","minimum":1,"maximum":19,"default":3},"threads":{"type":"integer","minimum":0,"maximum":64,"default":0}},"additionalProperties":false})"},
         ".zst"),
     cke::sdk::compressor_plugin<ArchiveCompressor<Codec::xz>>(
-        {"xz", cke::plugins::compress::kVersion, "xz (LZMA2) through libarchive, level 0-9, default 1",
+        {"xz", cke::plugins::compress::kVersion,
+         "xz (LZMA2) through libarchive, level 0-9, default 1",
          R"({"type":"object","properties":{"level":{"type":"integer","minimum":0,"maximum":9,"default":1}},"additionalProperties":false})"},
         ".xz"),
     cke::sdk::compressor_plugin<cke::plugins::compress::NoCompressor>(

@@ -1,4 +1,6 @@
 // Each broken plugin is refused with its own sentence while the good plugins still load.
+#include "core/plugin/registry.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -7,7 +9,6 @@
 
 #include "core/common/error.hpp"
 #include "core/plugin/compressor.hpp"
-#include "core/plugin/registry.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;

@@ -52,7 +52,8 @@ TEST_P(Interop, WeReadTheRealToolsOutput) {
   for (const std::string& raw : {std::string(), cke::test::sample_json(300000)}) {
     write_file(dir.path() / "raw", raw);
     const std::string cmd = std::string(tool.compress_command) + " < " +
-                            (dir.path() / "raw").string() + " > " + (dir.path() / "theirs").string();
+                            (dir.path() / "raw").string() + " > " +
+                            (dir.path() / "theirs").string();
     ASSERT_EQ(run(cmd), 0) << cmd;
     EXPECT_EQ(cke::test::decompress(*c, read_file(dir.path() / "theirs")), raw)
         << tool.plugin << ", " << raw.size() << " bytes";

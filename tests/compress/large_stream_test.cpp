@@ -1,9 +1,8 @@
 // A stream larger than 4 GiB (crossing 32-bit counters) flows through compress → pipe →
 // decompress in constant memory, byte-exact, with `none` and with a fast zstd level.
+#include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cstring>
 #include <thread>

@@ -15,7 +15,8 @@ class RoundTrip : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(RoundTrip, EmptyOneByteAndOneMebibyte) {
   auto c = make_compressor(GetParam());
-  for (const std::string& raw : {std::string(), std::string("x"), cke::test::sample_json(1 << 20)}) {
+  for (const std::string& raw :
+       {std::string(), std::string("x"), cke::test::sample_json(1 << 20)}) {
     const std::string packed = compress(*c, raw);
     EXPECT_EQ(decompress(*c, packed), raw) << GetParam() << " with " << raw.size() << " bytes";
   }
@@ -34,7 +35,8 @@ TEST_P(RoundTrip, CompressesJsonWhenItIsACompressor) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllCompressors, RoundTrip, ::testing::Values("gzip", "zstd", "xz", "none"));
+INSTANTIATE_TEST_SUITE_P(AllCompressors, RoundTrip,
+                         ::testing::Values("gzip", "zstd", "xz", "none"));
 
 TEST(Compressors, DeclareTheirExtensions) {
   EXPECT_EQ(make_compressor("gzip")->extension(), ".gz");

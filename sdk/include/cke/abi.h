@@ -69,7 +69,7 @@ extern "C" {
 typedef struct cke_error {
   uint32_t struct_size;
   int32_t code;  /* the status code also returned by the failing call */
-  char *message; /* host-allocated, NUL-terminated, or NULL */
+  char* message; /* host-allocated, NUL-terminated, or NULL */
 } cke_error;
 
 /*
@@ -82,8 +82,8 @@ typedef struct cke_error {
  */
 typedef struct cke_reader {
   uint32_t struct_size;
-  void *ctx;
-  int64_t (*read)(void *ctx, uint8_t *buf, size_t capacity, cke_error *err);
+  void* ctx;
+  int64_t (*read)(void* ctx, uint8_t* buf, size_t capacity, cke_error* err);
 } cke_reader;
 
 /*
@@ -93,8 +93,8 @@ typedef struct cke_reader {
  */
 typedef struct cke_writer {
   uint32_t struct_size;
-  void *ctx;
-  int32_t (*write)(void *ctx, const uint8_t *data, size_t size, cke_error *err);
+  void* ctx;
+  int32_t (*write)(void* ctx, const uint8_t* data, size_t size, cke_error* err);
 } cke_writer;
 
 /*
@@ -105,13 +105,13 @@ typedef struct cke_host {
   uint32_t struct_size;
   uint32_t abi_version; /* the host's CKE_ABI_VERSION */
   /* Writes a log line attributed to `plugin` (its name). Never pass secrets. */
-  void (*log)(int32_t level, const char *plugin, const char *message);
+  void (*log)(int32_t level, const char* plugin, const char* message);
   /* Records an error in *err (ignored when err is NULL): the host copies `message`, replacing
    * any message already there. */
-  void (*set_error)(cke_error *err, int32_t code, const char *message);
+  void (*set_error)(cke_error* err, int32_t code, const char* message);
   /* Frees the message of an error the host filled (for instance when a host-provided stream
    * failed inside a plugin) and zeroes code and message. */
-  void (*clear_error)(cke_error *err);
+  void (*clear_error)(cke_error* err);
 } cke_host;
 
 /*
@@ -123,11 +123,11 @@ typedef struct cke_plugin_descriptor {
   uint32_t struct_size;
   uint32_t abi_version;      /* CKE_ABI_VERSION the plugin was built against */
   uint32_t kind;             /* CKE_KIND_* */
-  const char *name;          /* unique per kind: [a-z0-9][a-z0-9._-]* */
-  const char *version;       /* the plugin's own version, free text such as "1.2.0" */
-  const char *description;   /* one line, may be NULL */
-  const char *config_schema; /* JSON schema of the configuration object, may be NULL */
-  const void *table;
+  const char* name;          /* unique per kind: [a-z0-9][a-z0-9._-]* */
+  const char* version;       /* the plugin's own version, free text such as "1.2.0" */
+  const char* description;   /* one line, may be NULL */
+  const char* config_schema; /* JSON schema of the configuration object, may be NULL */
+  const void* table;
 } cke_plugin_descriptor;
 
 /* What the entry point returns: static data of the shared object. */
@@ -135,7 +135,7 @@ typedef struct cke_plugin_list {
   uint32_t struct_size;
   uint32_t abi_version;
   uint32_t count;
-  const cke_plugin_descriptor *const *plugins;
+  const cke_plugin_descriptor* const* plugins;
 } cke_plugin_list;
 
 #define CKE_PLUGIN_ENTRY_SYMBOL "cke_plugin_entry_v1"
@@ -144,7 +144,7 @@ typedef struct cke_plugin_list {
  * The single exported symbol. Called once per process, from one thread, before any other call.
  * `host` stays valid for the life of the process. Returns NULL when the plugin cannot run at all.
  */
-typedef const cke_plugin_list *(*cke_plugin_entry_fn)(const cke_host *host);
+typedef const cke_plugin_list* (*cke_plugin_entry_fn)(const cke_host* host);
 
 #ifdef __cplusplus
 }

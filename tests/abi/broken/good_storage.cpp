@@ -35,7 +35,8 @@ class MemoryStorage final : public cke::sdk::Storage {
     find(key);
     objects_.erase(key);
   }
-  void list(const std::string& prefix, const std::function<bool(const cke::sdk::ObjectInfo&)>& each) override {
+  void list(const std::string& prefix,
+            const std::function<bool(const cke::sdk::ObjectInfo&)>& each) override {
     const std::lock_guard lock(mutex_);
     for (const auto& [key, data] : objects_) {
       if (key.rfind(prefix, 0) == 0 && !each({key, data.size(), 0})) {
@@ -59,4 +60,5 @@ class MemoryStorage final : public cke::sdk::Storage {
 
 }  // namespace
 
-CKE_PLUGINS(cke::sdk::storage_plugin<MemoryStorage>({"test-memory", "1.0", "in-memory test storage"}))
+CKE_PLUGINS(cke::sdk::storage_plugin<MemoryStorage>({"test-memory", "1.0",
+                                                     "in-memory test storage"}))

@@ -7,9 +7,15 @@ namespace {
 
 class Thrower final : public cke::sdk::Compressor {
  public:
-  explicit Thrower(std::string_view /*config*/) { throw std::runtime_error("constructor exploded"); }
-  std::unique_ptr<cke::sdk::CompressStream> open_writer(cke::sdk::Writer /*sink*/) override { return nullptr; }
-  std::unique_ptr<cke::sdk::DecompressStream> open_reader(cke::sdk::Reader /*source*/) override { return nullptr; }
+  explicit Thrower(std::string_view /*config*/) {
+    throw std::runtime_error("constructor exploded");
+  }
+  std::unique_ptr<cke::sdk::CompressStream> open_writer(cke::sdk::Writer /*sink*/) override {
+    return nullptr;
+  }
+  std::unique_ptr<cke::sdk::DecompressStream> open_reader(cke::sdk::Reader /*source*/) override {
+    return nullptr;
+  }
 };
 
 }  // namespace

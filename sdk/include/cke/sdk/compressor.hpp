@@ -41,7 +41,8 @@ namespace detail::compressor {
 template <class T>
 int32_t create(const char* config_json, cke_compressor** out, cke_error* err) {
   return barrier(err, [&] {
-    auto instance = std::make_unique<T>(std::string_view(config_json != nullptr ? config_json : "{}"));
+    auto instance =
+        std::make_unique<T>(std::string_view(config_json != nullptr ? config_json : "{}"));
     *out = reinterpret_cast<cke_compressor*>(static_cast<Compressor*>(instance.release()));
   });
 }
@@ -52,7 +53,9 @@ inline DecompressStream* self(cke_decompress_stream* p) {
   return reinterpret_cast<DecompressStream*>(p);
 }
 
-inline void destroy(cke_compressor* p) { delete self(p); }  // NOLINT(cppcoreguidelines-owning-memory)
+inline void destroy(cke_compressor* p) {
+  delete self(p);
+}  // NOLINT(cppcoreguidelines-owning-memory)
 
 inline int32_t open_writer(cke_compressor* p, const cke_writer* sink, cke_compress_stream** out,
                            cke_error* err) {
@@ -74,13 +77,16 @@ inline void close_writer(cke_compress_stream* s) { delete self(s); }  // NOLINT
 inline int32_t open_reader(cke_compressor* p, const cke_reader* source, cke_decompress_stream** out,
                            cke_error* err) {
   return barrier(err, [&] {
-    *out = reinterpret_cast<cke_decompress_stream*>(self(p)->open_reader(Reader(*source)).release());
+    *out =
+        reinterpret_cast<cke_decompress_stream*>(self(p)->open_reader(Reader(*source)).release());
   });
 }
 
 inline int64_t read(cke_decompress_stream* s, uint8_t* buf, size_t capacity, cke_error* err) {
   int64_t count = 0;
-  const int32_t status = barrier(err, [&] { count = static_cast<int64_t>(self(s)->read({buf, capacity})); });
+  const int32_t status = barrier(err, [&] {
+    count = static_cast<int64_t>(self(s)->read({buf, capacity}));
+  });
   return status == CKE_OK ? count : -static_cast<int64_t>(status);
 }
 
@@ -92,9 +98,17 @@ inline void close_reader(cke_decompress_stream* s) { delete self(s); }  // NOLIN
 template <class T>
 const cke_plugin_descriptor* compressor_plugin(const PluginInfo& info, const char* file_extension) {
   namespace c = detail::compressor;
-  static const cke_compressor_table table{
-      sizeof(cke_compressor_table), file_extension, &c::create<T>, &c::destroy, &c::open_writer,
-      &c::write, &c::finish, &c::close_writer, &c::open_reader, &c::read, &c::close_reader};
+  static const cke_compressor_table table{sizeof(cke_compressor_table),
+                                          file_extension,
+                                          &c::create<T>,
+                                          &c::destroy,
+                                          &c::open_writer,
+                                          &c::write,
+                                          &c::finish,
+                                          &c::close_writer,
+                                          &c::open_reader,
+                                          &c::read,
+                                          &c::close_reader};
   static const cke_plugin_descriptor descriptor =
       detail::make_descriptor(CKE_KIND_COMPRESSOR, info, &table);
   return &descriptor;

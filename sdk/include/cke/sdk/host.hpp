@@ -16,8 +16,8 @@ inline const cke_host* host_table = nullptr;  // set once by the entry point, re
 inline void set_host(const cke_host* host) noexcept { host_table = host; }
 
 inline bool host_has_clear_error() noexcept {
-  return host_table != nullptr &&
-         host_table->struct_size >= offsetof(cke_host, clear_error) + sizeof(host_table->clear_error);
+  return host_table != nullptr && host_table->struct_size >= offsetof(cke_host, clear_error) +
+                                                                 sizeof(host_table->clear_error);
 }
 
 inline void set_error(cke_error* err, int32_t code, const char* message) noexcept {

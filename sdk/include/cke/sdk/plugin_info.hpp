@@ -16,8 +16,14 @@ namespace detail {
 
 inline cke_plugin_descriptor make_descriptor(uint32_t kind, const PluginInfo& info,
                                              const void* table) {
-  return cke_plugin_descriptor{sizeof(cke_plugin_descriptor), CKE_ABI_VERSION, kind, info.name,
-                               info.version, info.description, info.config_schema, table};
+  return cke_plugin_descriptor{sizeof(cke_plugin_descriptor),
+                               CKE_ABI_VERSION,
+                               kind,
+                               info.name,
+                               info.version,
+                               info.description,
+                               info.config_schema,
+                               table};
 }
 
 }  // namespace detail

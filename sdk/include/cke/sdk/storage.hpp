@@ -33,7 +33,8 @@ class Storage {
   virtual ObjectInfo stat(const std::string& key) = 0;
   virtual void remove(const std::string& key) = 0;
   // Calls `each` per object whose key starts with `prefix`; stop early when it returns false.
-  virtual void list(const std::string& prefix, const std::function<bool(const ObjectInfo&)>& each) = 0;
+  virtual void list(const std::string& prefix,
+                    const std::function<bool(const ObjectInfo&)>& each) = 0;
 };
 
 namespace detail::storage {
@@ -43,7 +44,8 @@ inline Storage* self(cke_storage* p) { return reinterpret_cast<Storage*>(p); }
 template <class T>
 int32_t create(const char* config_json, cke_storage** out, cke_error* err) {
   return barrier(err, [&] {
-    auto instance = std::make_unique<T>(std::string_view(config_json != nullptr ? config_json : "{}"));
+    auto instance =
+        std::make_unique<T>(std::string_view(config_json != nullptr ? config_json : "{}"));
     *out = reinterpret_cast<cke_storage*>(static_cast<Storage*>(instance.release()));
   });
 }
@@ -93,8 +95,14 @@ inline int32_t list(cke_storage* p, const char* prefix, cke_object_callback call
 template <class T>
 const cke_plugin_descriptor* storage_plugin(const PluginInfo& info) {
   namespace s = detail::storage;
-  static const cke_storage_table table{sizeof(cke_storage_table), &s::create<T>, &s::destroy,
-                                       &s::put, &s::get, &s::stat, &s::remove, &s::list};
+  static const cke_storage_table table{sizeof(cke_storage_table),
+                                       &s::create<T>,
+                                       &s::destroy,
+                                       &s::put,
+                                       &s::get,
+                                       &s::stat,
+                                       &s::remove,
+                                       &s::list};
   static const cke_plugin_descriptor descriptor =
       detail::make_descriptor(CKE_KIND_STORAGE, info, &table);
   return &descriptor;
