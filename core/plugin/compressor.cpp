@@ -3,13 +3,10 @@
 #include "core/common/error.hpp"
 #include "core/plugin/c_streams.hpp"
 #include "core/plugin/host.hpp"
+#include "core/plugin/instance.hpp"
 
 namespace cke::plugin {
 namespace {
-
-std::string who(const PluginRecord& r) {
-  return "compressor plugin \"" + r.name + "\" (" + r.file.string() + ")";
-}
 
 class CompressWriter final : public stream::ByteWriter {
  public:
@@ -19,7 +16,7 @@ class CompressWriter final : public stream::ByteWriter {
     CallError err;
     const int32_t status = table_->open_writer(instance, &sink_, &stream_, err.get());
     if (status != CKE_OK) {
-      throw Error(who(record_) + ": " + err.message(status), status);
+      throw Error(describe(record_) + ": " + err.message(status), status);
     }
   }
   CompressWriter(const CompressWriter&) = delete;
@@ -57,7 +54,7 @@ class DecompressReader final : public stream::ByteReader {
     CallError err;
     const int32_t status = table_->open_reader(instance, &source_, &stream_, err.get());
     if (status != CKE_OK) {
-      throw Error(who(record) + ": " + err.message(status), status);
+      throw Error(describe(record) + ": " + err.message(status), status);
     }
   }
   DecompressReader(const DecompressReader&) = delete;
@@ -83,19 +80,11 @@ class DecompressReader final : public stream::ByteReader {
 }  // namespace
 
 Compressor::Compressor(const PluginRecord& record, const std::string& config_json)
-    : record_(record), table_(static_cast<const cke_compressor_table*>(record.table)) {
-  if (record.kind != Kind::compressor) {
-    throw Error(
-        record.name + " is a " + std::string(kind_name(record.kind)) + " plugin, not a compressor",
-        CKE_INVALID_ARGUMENT);
-  }
-  CallError err;
-  const int32_t status = table_->create(config_json.c_str(), &instance_, err.get());
-  if (status != CKE_OK || instance_ == nullptr) {
-    throw Error(who(record) + " could not create an instance: " + err.message(status),
-                status == CKE_OK ? CKE_INTERNAL : status);
-  }
-}
+    : record_(record),
+      table_(static_cast<const cke_compressor_table*>(record.table)),
+      instance_(create_instance<cke_compressor>(record, Kind::compressor, [&](auto** out, auto* err) {
+        return table_->create(config_json.c_str(), out, err);
+      })) {}
 
 Compressor::~Compressor() { table_->destroy(instance_); }
 

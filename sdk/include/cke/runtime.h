@@ -5,6 +5,9 @@
  * handle is a fence: after close_node returns, the plugin calls nothing on the host for that node.
  * Members are expected to outlive the controller: stopping cke does not stop them, and a new
  * instance finds (adopts) members started by an earlier one through `inspect`.
+ * Layout below member_dir: the member's etcd data directory is `member_dir/data` (its presence
+ * is what tells CKE_MEMBER_STOPPED from CKE_MEMBER_ABSENT); files written with write_file land
+ * at `member_dir/relative_path`.
  *
  * Threading: calls for different nodes may run concurrently; calls for one node are serialised
  * by the host. The event sink may be called from any thread.

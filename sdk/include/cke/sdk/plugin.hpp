@@ -7,8 +7,10 @@
 #pragma once
 
 #include "cke/abi.h"
+#include "cke/sdk/cert_backend.hpp"
 #include "cke/sdk/compressor.hpp"
 #include "cke/sdk/host.hpp"
+#include "cke/sdk/runtime.hpp"
 #include "cke/sdk/storage.hpp"
 
 #define CKE_PLUGINS(...)                                                                        \

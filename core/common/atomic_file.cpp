@@ -1,0 +1,84 @@
+#include "core/common/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <string>
+
+#include "core/common/error.hpp"
+#include "core/common/unique_fd.hpp"
+
+namespace cke {
+namespace {
+
+[[noreturn]] void fail(const std::string& what, const std::filesystem::path& path) {
+  const int32_t code = errno == ENOSPC ? CKE_RESOURCE_EXHAUSTED
+                       : errno == EACCES ? CKE_PERMISSION_DENIED
+                                         : CKE_UNAVAILABLE;
+  throw Error(what + " " + path.string() + ": " + std::strerror(errno), code);
+}
+
+}  // namespace
+
+void sync_directory(const std::filesystem::path& dir) {
+  const UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd || ::fsync(fd.get()) != 0) {
+    fail("cannot sync directory", dir);
+  }
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content, mode_t mode) {
+  std::random_device random;
+  const std::filesystem::path temp =
+      path.parent_path() / ("." + path.filename().string() + ".tmp-" + std::to_string(random()));
+  {
+    const UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+    if (!fd) {
+      fail("cannot create", temp);
+    }
+    ::fchmod(fd.get(), mode);  // the umask must not widen or narrow what the caller asked for
+    for (size_t done = 0; done < content.size();) {
+      const ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n < 0) {
+        const int saved = errno;
+        ::unlink(temp.c_str());
+        errno = saved;
+        fail("cannot write", temp);
+      }
+      done += static_cast<size_t>(n);
+    }
+    if (::fsync(fd.get()) != 0) {
+      const int saved = errno;
+      ::unlink(temp.c_str());
+      errno = saved;
+      fail("cannot sync", temp);
+    }
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const int saved = errno;
+    ::unlink(temp.c_str());
+    errno = saved;
+    fail("cannot rename into", path);
+  }
+  sync_directory(path.parent_path());
+}
+
+void ensure_private_dir(const std::filesystem::path& dir, mode_t mode) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    throw Error("cannot create directory " + dir.string() + ": " + ec.message(), CKE_UNAVAILABLE);
+  }
+  if (::chmod(dir.c_str(), mode) != 0) {
+    fail("cannot set the mode of", dir);
+  }
+}
+
+}  // namespace cke

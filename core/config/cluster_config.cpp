@@ -1,0 +1,322 @@
+#include "core/config/cluster_config.hpp"
+
+#include <arpa/inet.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/common/error.hpp"
+
+namespace cke::config {
+namespace {
+
+// Walks the YAML tree with the path of the current node, so every error and warning can name
+// the field it is about.
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+    throw Error(source_ + ": " + path + ": " + what, CKE_INVALID_ARGUMENT);
+  }
+
+  void warn(const std::string& path, const std::string& what) {
+    warnings_.push_back(source_ + ": " + path + ": " + what);
+  }
+
+  // Warns about keys of the mapping `node` that are not in `known`.
+  void check_keys(const YAML::Node& node, const std::string& path, std::set<std::string> known) {
+    for (const auto& item : node) {
+      const auto key = item.first.as<std::string>();
+      if (!known.contains(key)) {
+        warn(join(path, key), "unknown key, ignored");
+      }
+    }
+  }
+
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+  static std::string shown(const YAML::Node& node) {
+    if (node.IsScalar()) {
+      return "\"" + node.Scalar() + "\"";
+    }
+    return node.IsSequence() ? "a list" : node.IsMap() ? "a mapping" : "nothing";
+  }
+
+  std::string string(const YAML::Node& node, const std::string& path) {
+    if (!node.IsScalar()) {
+      fail(path, "expected a string, got " + shown(node));
+    }
+    return node.Scalar();
+  }
+
+  bool boolean(const YAML::Node& node, const std::string& path) {
+    const std::string text = node.IsScalar() ? node.Scalar() : "";
+    // YAML 1.1 booleans, plus the seed's `enable`/`disable`.
+    static const std::set<std::string> yes{"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "enable", "enabled"};
+    static const std::set<std::string> no{"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "disable", "disabled"};
+    if (yes.contains(text)) {
+      return true;
+    }
+    if (no.contains(text)) {
+      return false;
+    }
+    fail(path, "expected true/false (or enable/disable), got " + shown(node));
+  }
+
+  long integer(const YAML::Node& node, const std::string& path, long low, long high) {
+    long value = 0;
+    try {
+      if (!node.IsScalar()) {
+        throw YAML::Exception(YAML::Mark::null_mark(), "not a scalar");
+      }
+      size_t used = 0;
+      value = std::stol(node.Scalar(), &used);
+      if (used != node.Scalar().size()) {
+        throw std::invalid_argument("trailing characters");
+      }
+    } catch (const std::exception&) {
+      fail(path, "expected an integer, got " + shown(node));
+    }
+    if (value < low || value > high) {
+      fail(path, "must be between " + std::to_string(low) + " and " + std::to_string(high) +
+                     ", got " + std::to_string(value));
+    }
+    return value;
+  }
+
+  std::vector<Bind> binds(const YAML::Node& node, const std::string& path) {
+    std::vector<Bind> out;
+    if (!node) {
+      return out;
+    }
+    if (!node.IsSequence()) {
+      fail(path, "expected a list, got " + shown(node));
+    }
+    for (size_t i = 0; i < node.size(); ++i) {
+      const std::string at = path + "[" + std::to_string(i) + "]";
+      const YAML::Node& b = node[i];
+      if (!b.IsMap()) {
+        fail(at, "expected a mapping with source and destination, got " + shown(b));
+      }
+      check_keys(b, at, {"source", "destination", "read_only"});
+      Bind bind;
+      bind.source = string(b["source"], at + ".source");
+      bind.destination = string(b["destination"], at + ".destination");
+      if (bind.source.empty() || bind.source.front() != '/') {
+        fail(at + ".source", "must be an absolute path, got \"" + bind.source + "\"");
+      }
+      if (bind.destination.empty() || bind.destination.front() != '/') {
+        fail(at + ".destination", "must be an absolute path, got \"" + bind.destination + "\"");
+      }
+      if (b["read_only"]) {
+        bind.read_only = boolean(b["read_only"], at + ".read_only");
+      }
+      out.push_back(std::move(bind));
+    }
+    return out;
+  }
+
+  std::vector<std::string> warnings_;
+
+ private:
+  std::string source_;
+};
+
+bool valid_ip(const std::string& text) {
+  in_addr v4{};
+  in6_addr v6{};
+  return ::inet_pton(AF_INET, text.c_str(), &v4) == 1 || ::inet_pton(AF_INET6, text.c_str(), &v6) == 1;
+}
+
+bool valid_dns_name(const std::string& name) {
+  if (name.empty() || name.size() > 253) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.';
+  });
+}
+
+void parse_nodes(Reader& r, const YAML::Node& node, ClusterConfig& config) {
+  if (!node) {
+    r.fail("nodes", "missing: list the nodes with their address");
+  }
+  if (!node.IsSequence() || node.size() == 0) {
+    r.fail("nodes", "expected a non-empty list, got " + Reader::shown(node));
+  }
+  std::set<std::string> seen;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string at = "nodes[" + std::to_string(i) + "]";
+    const YAML::Node& n = node[i];
+    if (!n.IsMap()) {
+      r.fail(at, "expected a mapping with an address, got " + Reader::shown(n));
+    }
+    r.check_keys(n, at, {"address", "hostname", "user", "control_plane", "labels", "annotations", "taints"});
+    Node out;
+    if (!n["address"]) {
+      r.fail(at + ".address", "missing");
+    }
+    out.address = r.string(n["address"], at + ".address");
+    if (!valid_ip(out.address)) {
+      r.fail(at + ".address", "invalid IP address \"" + out.address + "\"");
+    }
+    if (!seen.insert(out.address).second) {
+      r.fail(at + ".address", "duplicate address \"" + out.address + "\"");
+    }
+    if (n["hostname"]) {
+      out.hostname = r.string(n["hostname"], at + ".hostname");
+      if (!valid_dns_name(out.hostname)) {
+        r.fail(at + ".hostname", "invalid host name \"" + out.hostname + "\"");
+      }
+    }
+    if (n["user"]) {
+      out.user = r.string(n["user"], at + ".user");
+    }
+    if (n["control_plane"]) {
+      out.control_plane = r.boolean(n["control_plane"], at + ".control_plane");
+    }
+    config.nodes.push_back(std::move(out));
+  }
+}
+
+void parse_options(Reader& r, const YAML::Node& node, ClusterConfig& config) {
+  if (!node) {
+    return;
+  }
+  if (!node.IsMap()) {
+    r.fail("options", "expected a mapping, got " + Reader::shown(node));
+  }
+  // Options of the other Kubernetes components are CKE's, not cke's concern: accepted quietly.
+  for (const auto& item : node) {
+    const auto key = item.first.as<std::string>();
+    if (key != "etcd" && key != "kubelet" && key != "kube-api" && key != "kube-controller-manager" &&
+        key != "kube-scheduler" && key != "kube-proxy" && key != "rivers" && key != "etcd-rivers") {
+      r.warn("options." + key, "unknown key, ignored");
+    }
+  }
+  if (const YAML::Node etcd = node["etcd"]) {
+    if (!etcd.IsMap()) {
+      r.fail("options.etcd", "expected a mapping, got " + Reader::shown(etcd));
+    }
+    r.check_keys(etcd, "options.etcd", {"extra_args", "extra_env", "extra_binds", "client_port", "peer_port", "volume_name"});
+    if (const YAML::Node args = etcd["extra_args"]) {
+      if (!args.IsSequence()) {
+        r.fail("options.etcd.extra_args", "expected a list, got " + Reader::shown(args));
+      }
+      for (size_t i = 0; i < args.size(); ++i) {
+        const std::string at = "options.etcd.extra_args[" + std::to_string(i) + "]";
+        std::string arg = r.string(args[i], at);
+        if (arg.rfind("--", 0) != 0) {
+          r.fail(at, "expected an etcd flag such as --heartbeat-interval=200, got \"" + arg + "\"");
+        }
+        config.etcd.extra_args.push_back(std::move(arg));
+      }
+    }
+    if (const YAML::Node env = etcd["extra_env"]) {
+      if (!env.IsMap()) {
+        r.fail("options.etcd.extra_env", "expected a mapping, got " + Reader::shown(env));
+      }
+      for (const auto& item : env) {
+        const auto key = item.first.as<std::string>();
+        config.etcd.extra_env[key] = r.string(item.second, "options.etcd.extra_env." + key);
+      }
+    }
+    config.etcd.extra_binds = r.binds(etcd["extra_binds"], "options.etcd.extra_binds");
+    if (etcd["client_port"]) {
+      config.etcd.client_port = static_cast<uint16_t>(r.integer(etcd["client_port"], "options.etcd.client_port", 1, 65535));
+    }
+    if (etcd["peer_port"]) {
+      config.etcd.peer_port = static_cast<uint16_t>(r.integer(etcd["peer_port"], "options.etcd.peer_port", 1, 65535));
+    }
+    if (config.etcd.client_port == config.etcd.peer_port) {
+      r.fail("options.etcd.peer_port", "must differ from client_port (" + std::to_string(config.etcd.client_port) + ")");
+    }
+  }
+  if (const YAML::Node kubelet = node["kubelet"]) {
+    if (!kubelet.IsMap()) {
+      r.fail("options.kubelet", "expected a mapping, got " + Reader::shown(kubelet));
+    }
+    config.kubelet.extra_binds = r.binds(kubelet["extra_binds"], "options.kubelet.extra_binds");
+    if (const YAML::Node kc = kubelet["config"]) {
+      if (kc["clusterDomain"]) {
+        config.kubelet.cluster_domain = r.string(kc["clusterDomain"], "options.kubelet.config.clusterDomain");
+        if (!valid_dns_name(config.kubelet.cluster_domain)) {
+          r.fail("options.kubelet.config.clusterDomain", "invalid domain \"" + config.kubelet.cluster_domain + "\"");
+        }
+      }
+    }
+  }
+}
+
+void parse_backup(Reader& r, const YAML::Node& node, ClusterConfig& config) {
+  if (!node) {
+    return;
+  }
+  if (!node.IsMap()) {
+    r.fail("etcd_backup", "expected a mapping, got " + Reader::shown(node));
+  }
+  r.check_keys(node, "etcd_backup", {"enabled", "pvc_name", "schedule", "rotate", "compressor", "storage"});
+  auto& b = config.etcd_backup;
+  if (node["enabled"]) {
+    b.enabled = r.boolean(node["enabled"], "etcd_backup.enabled");
+  }
+  if (node["pvc_name"]) {
+    b.pvc_name = r.string(node["pvc_name"], "etcd_backup.pvc_name");
+  }
+  if (node["schedule"]) {
+    b.schedule = r.string(node["schedule"], "etcd_backup.schedule");
+  }
+  if (node["rotate"]) {
+    b.rotate = static_cast<int>(r.integer(node["rotate"], "etcd_backup.rotate", 1, 100000));
+  }
+  if (b.enabled && b.schedule.empty()) {
+    r.fail("etcd_backup.schedule", "required when etcd_backup is enabled (a cron schedule such as \"0 * * * *\")");
+  }
+}
+
+}  // namespace
+
+std::vector<Node> ClusterConfig::control_plane() const {
+  std::vector<Node> out;
+  std::copy_if(nodes.begin(), nodes.end(), std::back_inserter(out), [](const Node& n) { return n.control_plane; });
+  return out;
+}
+
+ParsedConfig parse_cluster_config(const std::string& yaml_text, const std::string& source) {
+  Reader r(source);
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw Error(source + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg, CKE_INVALID_ARGUMENT);
+  }
+  if (!root.IsMap()) {
+    throw Error(source + ": expected a mapping with name and nodes", CKE_INVALID_ARGUMENT);
+  }
+  r.check_keys(root, "", {"name", "nodes", "options", "etcd_backup", "service_subnet", "pod_subnet",
+                          "dns_servers", "dns_service", "ssh_key", "taint_control_plane", "reboot",
+                          "repair", "cpu_reservation"});
+  ParsedConfig out;
+  auto& config = out.config;
+  if (!root["name"]) {
+    r.fail("name", "missing: give the cluster a name");
+  }
+  config.name = r.string(root["name"], "name");
+  if (config.name.empty()) {
+    r.fail("name", "must not be empty");
+  }
+  parse_nodes(r, root["nodes"], config);
+  if (config.control_plane().empty()) {
+    r.fail("nodes", "no control-plane node: set control_plane: true on the nodes that run etcd");
+  }
+  parse_options(r, root["options"], config);
+  parse_backup(r, root["etcd_backup"], config);
+  out.warnings = std::move(r.warnings_);
+  return out;
+}
+
+}  // namespace cke::config

@@ -1,0 +1,64 @@
+// cluster.yml: CKE's cluster description, the part that concerns etcd.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cke::config {
+
+struct Node {
+  std::string address;  // IP address; also the etcd member name
+  std::string hostname;
+  std::string user;  // login user for remote runtimes; optional for the local runtime
+  bool control_plane = false;
+};
+
+struct Bind {
+  std::string source;
+  std::string destination;
+  bool read_only = false;
+};
+
+struct EtcdOptions {
+  std::vector<std::string> extra_args;
+  std::map<std::string, std::string> extra_env;
+  std::vector<Bind> extra_binds;  // accepted; the local runtime ignores them (and says so)
+  uint16_t client_port = 2379;
+  uint16_t peer_port = 2380;
+};
+
+struct KubeletOptions {
+  std::vector<Bind> extra_binds;
+  std::string cluster_domain = "cluster.local";
+};
+
+struct EtcdBackup {
+  bool enabled = false;
+  std::string pvc_name;
+  std::string schedule;
+  int rotate = 14;
+};
+
+struct ClusterConfig {
+  std::string name;
+  std::vector<Node> nodes;
+  EtcdOptions etcd;
+  KubeletOptions kubelet;
+  EtcdBackup etcd_backup;
+
+  [[nodiscard]] std::vector<Node> control_plane() const;
+};
+
+struct ParsedConfig {
+  ClusterConfig config;
+  std::vector<std::string> warnings;  // unknown keys, ignored settings: "options.foo: unknown key"
+};
+
+// Parses and validates cluster.yml text. Throws cke::Error(CKE_INVALID_ARGUMENT) with one line
+// naming `source`, the field path and the value: `cluster.yml: nodes[2].address: invalid IP
+// address "10.0.0.x"`.
+ParsedConfig parse_cluster_config(const std::string& yaml_text, const std::string& source);
+
+}  // namespace cke::config

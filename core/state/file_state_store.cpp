@@ -1,0 +1,85 @@
+#include "core/state/file_state_store.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/common/atomic_file.hpp"
+#include "core/common/error.hpp"
+
+namespace cke::state {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json to_json(const OperationRecord& r) {
+  return {{"id", r.id},         {"operation", r.operation},     {"target", r.target},
+          {"started_at", r.started_at}, {"finished_at", r.finished_at}, {"result", r.result},
+          {"message", r.message}};
+}
+
+OperationRecord record_from(const ordered_json& j) {
+  OperationRecord r;
+  r.id = j.value("id", int64_t{0});
+  r.operation = j.value("operation", "");
+  r.target = j.value("target", "");
+  r.started_at = j.value("started_at", "");
+  r.finished_at = j.value("finished_at", "");
+  r.result = j.value("result", "");
+  r.message = j.value("message", "");
+  return r;
+}
+
+}  // namespace
+
+State FileStateStore::load() {
+  State state;
+  std::ifstream in(file_);
+  if (!in) {
+    return state;  // a new data directory
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  ordered_json j;
+  try {
+    j = ordered_json::parse(text.str());
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(file_.string() + ": corrupt state file (" + e.what() +
+                    "); restore it from a backup of the data directory",
+                CKE_DATA_LOSS);
+  }
+  state.cluster_yaml = j.value("cluster_yaml", "");
+  state.cluster_source = j.value("cluster_source", "");
+  state.bootstrap_started = j.value("bootstrap_started", false);
+  state.cluster_token = j.value("cluster_token", "");
+  state.members = j.value("members", std::vector<std::string>{});
+  state.bootstrapped = j.value("bootstrapped", false);
+  state.cluster_id = j.value("cluster_id", "");
+  state.auth_enabled = j.value("auth_enabled", false);
+  state.next_operation_id = j.value("next_operation_id", int64_t{1});
+  for (const auto& r : j.value("history", ordered_json::array())) {
+    state.history.push_back(record_from(r));
+  }
+  return state;
+}
+
+void FileStateStore::save(const State& state) {
+  ordered_json j;
+  j["cluster_yaml"] = state.cluster_yaml;
+  j["cluster_source"] = state.cluster_source;
+  j["bootstrap_started"] = state.bootstrap_started;
+  j["cluster_token"] = state.cluster_token;
+  j["members"] = state.members;
+  j["bootstrapped"] = state.bootstrapped;
+  j["cluster_id"] = state.cluster_id;
+  j["auth_enabled"] = state.auth_enabled;
+  j["next_operation_id"] = state.next_operation_id;
+  j["history"] = ordered_json::array();
+  const size_t skip = state.history.size() > kHistoryLimit ? state.history.size() - kHistoryLimit : 0;
+  for (size_t i = skip; i < state.history.size(); ++i) {
+    j["history"].push_back(to_json(state.history[i]));
+  }
+  write_file_atomically(file_, j.dump(2) + "\n", 0600);
+}
+
+}  // namespace cke::state

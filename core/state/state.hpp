@@ -1,0 +1,52 @@
+// What cke remembers between runs. Everything the controller decides from is either observed
+// from the members or recorded here, so a controller killed at any point resumes safely.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cke::state {
+
+struct OperationRecord {
+  int64_t id = 0;
+  std::string operation;    // "bootstrap", "start-member", "auth-setup", "user-add", …
+  std::string target;       // a member address, a user name, or ""
+  std::string started_at;   // RFC 3339 UTC
+  std::string finished_at;  // "" while running
+  std::string result;       // "running", "ok", "error", "interrupted"
+  std::string message;
+};
+
+struct State {
+  std::string cluster_yaml;    // the applied cluster.yml, verbatim; empty: no cluster yet
+  std::string cluster_source;  // the file name it was applied from
+
+  bool bootstrap_started = false;     // from here on, never a second bootstrap
+  std::string cluster_token;          // --initial-cluster-token of the bootstrap
+  std::vector<std::string> members;   // member addresses as bootstrapped
+  bool bootstrapped = false;          // the cluster was healthy with every member once
+  std::string cluster_id;             // hex, from the members once bootstrapped
+  bool auth_enabled = false;          // users root and kube-apiserver set up, auth enabled
+
+  std::vector<OperationRecord> history;  // oldest first, capped
+  int64_t next_operation_id = 1;
+};
+
+inline constexpr size_t kHistoryLimit = 500;
+
+// The one interface the core keeps state behind: a file in the data directory now, an external
+// etcd with leader election later.
+class StateStore {
+ public:
+  StateStore() = default;
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+  virtual ~StateStore() = default;
+  virtual State load() = 0;
+  // Durable when it returns: a crash afterwards loads exactly this state.
+  virtual void save(const State& state) = 0;
+};
+
+}  // namespace cke::state

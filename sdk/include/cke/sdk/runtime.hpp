@@ -1,0 +1,138 @@
+// C++ base classes for a node runtime plugin and the trampolines behind cke_runtime_table.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cke/runtime.h"
+#include "cke/sdk/error.hpp"
+#include "cke/sdk/plugin_info.hpp"
+
+namespace cke::sdk {
+
+struct NodeSpec {
+  std::string address;
+  std::string hostname;
+  std::string user;
+  std::string member_dir;
+};
+
+struct MemberCommand {
+  std::vector<std::string> argv;
+  std::vector<std::string> env;  // "NAME=value"
+};
+
+struct MemberStatus {
+  uint32_t state = CKE_MEMBER_ABSENT;
+  int64_t pid = 0;
+};
+
+// The host's thread-safe event sink.
+class EventSink {
+ public:
+  explicit EventSink(const cke_event_sink* sink) : sink_(sink) {}
+  void emit(const std::string& node, int32_t level, const std::string& message) const noexcept {
+    if (sink_ != nullptr && sink_->emit != nullptr) {
+      sink_->emit(sink_->ctx, node.c_str(), level, message.c_str());
+    }
+  }
+
+ private:
+  const cke_event_sink* sink_;
+};
+
+// One node. Destroying it is the fence after which the plugin reports nothing about the node.
+class Node {
+ public:
+  virtual ~Node() = default;
+  virtual void write_file(const std::string& relative_path, uint32_t mode,
+                          std::span<const uint8_t> data) = 0;
+  virtual void start(const MemberCommand& command) = 0;
+  virtual void stop(int64_t timeout_ms) = 0;
+  virtual MemberStatus inspect() = 0;
+  virtual void wipe() = 0;
+};
+
+// Derive from this; the constructor takes (std::string_view config_json, EventSink events).
+class Runtime {
+ public:
+  virtual ~Runtime() = default;
+  virtual std::unique_ptr<Node> open_node(const NodeSpec& spec) = 0;
+};
+
+namespace detail::runtime {
+
+inline Runtime* self(cke_runtime* p) { return reinterpret_cast<Runtime*>(p); }
+inline Node* self(cke_node* p) { return reinterpret_cast<Node*>(p); }
+inline std::string text(const char* s) { return s != nullptr ? s : ""; }
+
+template <class T>
+int32_t create(const char* config_json, const cke_event_sink* events, cke_runtime** out,
+               cke_error* err) {
+  return barrier(err, [&] {
+    auto instance = std::make_unique<T>(
+        std::string_view(config_json != nullptr ? config_json : "{}"), EventSink(events));
+    *out = reinterpret_cast<cke_runtime*>(static_cast<Runtime*>(instance.release()));
+  });
+}
+
+inline void destroy(cke_runtime* p) { delete self(p); }  // NOLINT(cppcoreguidelines-owning-memory)
+
+inline int32_t open_node(cke_runtime* p, const cke_node_spec* spec, cke_node** out, cke_error* err) {
+  return barrier(err, [&] {
+    const NodeSpec node{text(spec->address), text(spec->hostname), text(spec->user),
+                        text(spec->member_dir)};
+    *out = reinterpret_cast<cke_node*>(self(p)->open_node(node).release());
+  });
+}
+
+inline void close_node(cke_node* node) { delete self(node); }  // NOLINT
+
+inline int32_t write_file(cke_node* node, const char* path, uint32_t mode, const uint8_t* data,
+                          size_t size, cke_error* err) {
+  return barrier(err, [&] { self(node)->write_file(text(path), mode, {data, size}); });
+}
+
+inline int32_t start(cke_node* node, const cke_member_command* command, cke_error* err) {
+  return barrier(err, [&] {
+    MemberCommand c;
+    c.argv.assign(command->argv, command->argv + command->argc);
+    c.env.assign(command->env, command->env + command->envc);
+    self(node)->start(c);
+  });
+}
+
+inline int32_t stop(cke_node* node, int64_t timeout_ms, cke_error* err) {
+  return barrier(err, [&] { self(node)->stop(timeout_ms); });
+}
+
+inline int32_t inspect(cke_node* node, cke_member_status* status, cke_error* err) {
+  return barrier(err, [&] {
+    const MemberStatus s = self(node)->inspect();
+    status->state = s.state;
+    status->pid = s.pid;
+  });
+}
+
+inline int32_t wipe(cke_node* node, cke_error* err) {
+  return barrier(err, [&] { self(node)->wipe(); });
+}
+
+}  // namespace detail::runtime
+
+template <class T>
+const cke_plugin_descriptor* runtime_plugin(const PluginInfo& info) {
+  namespace r = detail::runtime;
+  static const cke_runtime_table table{sizeof(cke_runtime_table), &r::create<T>, &r::destroy,
+                                       &r::open_node, &r::close_node, &r::write_file, &r::start,
+                                       &r::stop, &r::inspect, &r::wipe};
+  static const cke_plugin_descriptor descriptor =
+      detail::make_descriptor(CKE_KIND_RUNTIME, info, &table);
+  return &descriptor;
+}
+
+}  // namespace cke::sdk
