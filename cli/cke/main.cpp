@@ -1,0 +1,191 @@
+// cke: the controller. Keeps its state in --data-dir, drives the etcd members towards the
+// applied cluster.yml, and serves cke's API on DIR/cke.sock for ckecli.
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "cli/cke/data_dir_lock.hpp"
+#include "cli/common/go_flags.hpp"
+#include "core/api/api_service.hpp"
+#include "core/common/atomic_file.hpp"
+#include "core/common/error.hpp"
+#include "core/controller/controller.hpp"
+#include "core/controller/decision.hpp"
+#include "core/plugin/cert_backend.hpp"
+#include "core/plugin/registry.hpp"
+#include "core/plugin/runtime.hpp"
+#include "core/state/file_state_store.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Options {
+  std::string data_dir = "/var/lib/cke";
+  std::string cluster_file;
+  std::vector<std::string> plugin_dirs;
+  std::string runtime = "local";
+  std::string cert_backend = "local-ca";
+  std::string log_level = "info";
+  bool stop_members = false;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    throw cke::Error("cannot read " + path, CKE_NOT_FOUND);
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Stops every member this data directory knows (the bootstrapped set, the control-plane nodes of
+// the applied cluster.yml, and any member directory on disk). Members otherwise outlive cke.
+int stop_members(cke::controller::Environment& env, cke::state::StateStore& store) {
+  const auto state = store.load();
+  std::set<std::string> addresses(state.members.begin(), state.members.end());
+  if (!state.cluster_yaml.empty()) {
+    const auto config = cke::config::parse_cluster_config(state.cluster_yaml, state.cluster_source).config;
+    for (const auto& node : config.control_plane()) {
+      addresses.insert(node.address);
+    }
+  }
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(env.data_dir() / "members", ec)) {
+    addresses.insert(entry.path().filename().string());
+  }
+  for (const auto& address : addresses) {
+    env.node(address).stop(10000);
+    std::cout << "stopped the member on " << address << "\n";
+  }
+  return 0;
+}
+
+int run(const Options& options) {
+  const fs::path data_dir = fs::absolute(options.data_dir);
+  cke::ensure_private_dir(data_dir);
+  cke::cli::DataDirLock lock(data_dir);
+  cke::ensure_private_dir(data_dir / "members");
+
+  std::vector<fs::path> dirs(options.plugin_dirs.begin(), options.plugin_dirs.end());
+  const cke::plugin::Registry registry(cke::plugin::plugin_search_path(dirs));
+  for (const auto& e : registry.errors()) {
+    spdlog::warn("{}", e.message);
+  }
+  cke::plugin::Runtime runtime(registry.require(cke::plugin::Kind::runtime, options.runtime), "{}",
+                               [](const std::string& node, int32_t level, const std::string& message) {
+                                 spdlog::log(level >= CKE_LOG_WARN ? spdlog::level::warn : spdlog::level::info,
+                                             "member {}: {}", node, message);
+                               });
+  const nlohmann::json ca_config = {{"dir", (data_dir / "pki").string()}};
+  cke::plugin::CertBackend certs(registry.require(cke::plugin::Kind::cert_backend, options.cert_backend),
+                                 ca_config.dump());
+  cke::state::FileStateStore store(data_dir / "state.json");
+  const cke::SystemClock clock;
+  cke::pki::CertificateIssuer issuer(certs, clock);
+  cke::controller::Environment env(data_dir, runtime, issuer, store, clock,
+                                   cke::Failpoints::from_environment());
+  if (options.stop_members) {
+    return stop_members(env, store);
+  }
+
+  cke::controller::Controller controller(env);
+  if (!options.cluster_file.empty()) {
+    const std::string yaml = read_file(options.cluster_file);
+    std::vector<std::string> warnings;
+    if (controller.set_cluster_if_none(yaml, options.cluster_file, warnings)) {
+      spdlog::info("applied {}", options.cluster_file);
+      for (const auto& w : warnings) {
+        spdlog::warn("{}", w);
+      }
+    } else if (controller.state().cluster_yaml != yaml) {
+      spdlog::warn("{} differs from the applied cluster.yml, which is kept; change it with ckecli cluster set",
+                   options.cluster_file);
+    }
+  }
+
+  const fs::path socket = data_dir / "cke.sock";
+  fs::remove(socket);  // a stale socket of a stopped cke (we hold the lock, so it is not live)
+  cke::api::ApiService service(controller, env);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("unix://" + socket.string(), grpc::InsecureServerCredentials());
+  builder.RegisterService(&service);
+  const std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server) {
+    throw cke::Error("cannot serve the API on " + socket.string(), CKE_UNAVAILABLE);
+  }
+  ::chmod(socket.c_str(), 0600);  // gRPC creates it 0755; only the owner may drive cke
+  spdlog::info("cke serving on unix://{} (data dir {})", socket.string(), data_dir.string());
+
+  std::jthread loop([&controller](const std::stop_token& stop) { controller.run(stop); });
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("stopping (signal {}); the members keep running", received);
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  loop.request_stop();
+  controller.wake();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("cke"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  // Signals are taken by sigwait in the main thread; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  Options options;
+  CLI::App app{"cke: bootstraps and maintains a secure etcd cluster"};
+  app.set_version_flag("--version", CKE_VERSION);
+  app.add_option("--data-dir", options.data_dir, "state directory (0700): state, CAs, members, API socket")
+      ->capture_default_str();
+  app.add_option("--cluster", options.cluster_file,
+                 "cluster.yml to apply at start when the data directory holds no cluster yet");
+  app.add_option("--plugin-dir", options.plugin_dirs, "search this plugin directory first (repeatable)");
+  app.add_option("--runtime", options.runtime, "node runtime plugin")->capture_default_str();
+  app.add_option("--cert-backend", options.cert_backend, "certificate backend plugin")->capture_default_str();
+  app.add_option("--log-level", options.log_level, "debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  app.add_flag("--stop-members", options.stop_members, "stop every member of this data directory, then exit");
+
+  const auto args = cke::cli::normalise_go_flags(argc, argv);
+  std::vector<const char*> pointers;
+  for (const auto& a : args) {
+    pointers.push_back(a.c_str());
+  }
+  try {
+    app.parse(static_cast<int>(pointers.size()), pointers.data());
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  spdlog::set_level(spdlog::level::from_str(options.log_level));
+  try {
+    return run(options);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+}

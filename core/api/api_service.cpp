@@ -1,0 +1,259 @@
+#include "core/api/api_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/common/error.hpp"
+#include "core/common/names.hpp"
+#include "core/controller/member_command.hpp"
+#include "core/pki/certificate_issuer.hpp"
+#include "core/users/prefix_user.hpp"
+
+namespace cke::api {
+namespace {
+
+grpc::StatusCode to_grpc(int32_t code) {
+  return code > 0 && code <= 16 ? static_cast<grpc::StatusCode>(code) : grpc::StatusCode::UNKNOWN;
+}
+
+// Every handler runs through this: cke::Error keeps its code, anything else is INTERNAL, and the
+// message is one sentence for the user.
+template <class Body>
+grpc::Status handle(Body&& body) {
+  try {
+    body();
+    return grpc::Status::OK;
+  } catch (const Error& e) {
+    return {to_grpc(e.code()), e.what()};
+  } catch (const std::exception& e) {
+    return {grpc::StatusCode::INTERNAL, e.what()};
+  }
+}
+
+void fill(v1::Certificate* out, const plugin::IssuedCertificate& issued, const std::string& ca) {
+  out->set_certificate(issued.certificate_pem);
+  out->set_private_key(issued.private_key_pem);
+  out->set_ca_certificate(ca);
+}
+
+void fill(v1::Operation* out, const state::OperationRecord& r) {
+  out->set_id(r.id);
+  out->set_operation(r.operation);
+  out->set_target(r.target);
+  out->set_started_at(r.started_at);
+  out->set_finished_at(r.finished_at);
+  out->set_result(r.result);
+  out->set_message(r.message);
+}
+
+const char* state_name(plugin::MemberState s) {
+  switch (s) {
+    case plugin::MemberState::running: return "running";
+    case plugin::MemberState::stopped: return "stopped";
+    case plugin::MemberState::absent: return "absent";
+  }
+  return "unknown";
+}
+
+void fill_members(const controller::StatusSnapshot& snapshot,
+                  google::protobuf::RepeatedPtrField<v1::Member>* out) {
+  for (const auto& m : snapshot.observed.members) {
+    auto* member = out->Add();
+    member->set_name(m.address);
+    member->set_address(m.address);
+    if (m.id) {
+      char id[20];
+      std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(*m.id));
+      member->set_id(id);
+    }
+    if (snapshot.config) {
+      member->add_peer_urls(controller::peer_url(*snapshot.config, m.address));
+      member->add_client_urls(controller::client_url(*snapshot.config, m.address));
+    }
+    member->set_is_learner(m.is_learner);
+    member->set_runtime_state(state_name(m.runtime.state));
+    member->set_pid(m.runtime.pid);
+    member->set_healthy(m.reachable && m.in_member_list && snapshot.observed.quorum_write_ok);
+    member->set_in_sync(m.in_sync);
+    member->set_is_leader(m.is_leader);
+    member->set_db_size(m.db_size);
+    member->set_revision(m.revision);
+    member->set_error(m.error);
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<etcd::Client> ApiService::healthy_client() {
+  const auto snapshot = controller_.status();
+  if (!snapshot.config) {
+    throw Error("no cluster yet (phase " + snapshot.phase + "): apply one with ckecli cluster set FILE",
+                CKE_FAILED_PRECONDITION);
+  }
+  std::vector<std::string> candidates;
+  if (snapshot.observed.leader) {
+    candidates.push_back(*snapshot.observed.leader);
+  }
+  for (const auto& m : snapshot.observed.members) {
+    if (m.reachable) {
+      candidates.push_back(m.address);
+    }
+  }
+  if (candidates.empty() || !snapshot.observed.quorum_write_ok) {
+    throw Error("the etcd cluster is not available (phase " + snapshot.phase + ": " + snapshot.detail +
+                    "); check ckecli status",
+                CKE_UNAVAILABLE);
+  }
+  return env_.etcd().client(controller::client_endpoint(*snapshot.config, candidates.front()));
+}
+
+grpc::Status ApiService::ClusterSet(grpc::ServerContext*, const v1::ClusterSetRequest* request,
+                                    v1::ClusterSetResponse* response) {
+  return handle([&] {
+    const auto warnings = controller_.set_cluster(request->yaml(), request->source().empty() ? "cluster.yml" : request->source());
+    for (const auto& w : warnings) {
+      spdlog::warn("{}", w);
+      response->add_warnings(w);
+    }
+  });
+}
+
+grpc::Status ApiService::ClusterGet(grpc::ServerContext*, const v1::Empty*, v1::ClusterGetResponse* response) {
+  return handle([&] {
+    const auto s = controller_.state();
+    if (s.cluster_yaml.empty()) {
+      throw Error("no cluster.yml applied yet: ckecli cluster set FILE", CKE_NOT_FOUND);
+    }
+    response->set_yaml(s.cluster_yaml);
+    response->set_source(s.cluster_source);
+  });
+}
+
+grpc::Status ApiService::RootIssue(grpc::ServerContext*, const v1::Empty*, v1::Certificate* response) {
+  return handle([&] {
+    fill(response, env_.issuer().client("root", pki::kRootCertificateTtl), env_.issuer().server_ca());
+    spdlog::info("issued a root client certificate valid for 2 hours");
+  });
+}
+
+grpc::Status ApiService::Issue(grpc::ServerContext*, const v1::IssueRequest* request, v1::Certificate* response) {
+  return handle([&] {
+    const std::string& user = request->user();
+    if (user == "root") {
+      throw Error("root certificates are short-lived: use ckecli etcd root-issue", CKE_INVALID_ARGUMENT);
+    }
+    if (user.empty() || !valid_user_name(user)) {
+      check_user_name(user);  // throws the sentence
+    }
+    if (request->ttl_seconds() < 0) {
+      throw Error("the TTL must be positive", CKE_INVALID_ARGUMENT);
+    }
+    const auto ttl = request->ttl_seconds() > 0 ? std::chrono::seconds(request->ttl_seconds()) : pki::kUserCertificateTtl;
+    fill(response, env_.issuer().client(user, ttl), env_.issuer().server_ca());
+    spdlog::info("issued a client certificate for {} valid for {} s", user, ttl.count());
+  });
+}
+
+grpc::Status ApiService::UserAdd(grpc::ServerContext*, const v1::UserAddRequest* request, v1::UserAddResponse* response) {
+  return handle([&] {
+    check_user_name(request->user());
+    if (request->prefix().empty()) {
+      throw Error("the key prefix must not be empty", CKE_INVALID_ARGUMENT);
+    }
+    auto client = healthy_client();
+    controller_.run_exclusive("user-add", request->user(), [&] {
+      const auto result = users::ensure_prefix_user(*client, request->user(), request->prefix(),
+                                                    env_.failpoints(), "user-add");
+      if (result == users::EnsureResult::already_complete) {
+        const auto role = client->role_get(request->user());
+        std::string prefixes;
+        for (const auto& p : role ? users::prefixes_of_role(*role) : std::vector<std::string>{}) {
+          prefixes += (prefixes.empty() ? "" : ", ") + p;
+        }
+        throw Error("user \"" + request->user() + "\" already exists" +
+                        (prefixes.empty() ? "" : " (prefix " + prefixes + ")") +
+                        "; remove it first with ckecli etcd user-remove " + request->user(),
+                    CKE_ALREADY_EXISTS);
+      }
+      response->set_completed_earlier_attempt(result == users::EnsureResult::completed);
+    });
+  });
+}
+
+grpc::Status ApiService::UserList(grpc::ServerContext*, const v1::Empty*, v1::UserListResponse* response) {
+  return handle([&] {
+    auto client = healthy_client();
+    for (const auto& name : client->user_list()) {
+      auto* user = response->add_users();
+      user->set_name(name);
+      if (const auto got = client->user_get(name)) {
+        for (const auto& role : got->roles()) {
+          user->add_roles(role);
+        }
+      }
+      if (const auto role = client->role_get(name)) {
+        for (const auto& prefix : users::prefixes_of_role(*role)) {
+          user->add_prefixes(prefix);
+        }
+      }
+    }
+  });
+}
+
+grpc::Status ApiService::UserRemove(grpc::ServerContext*, const v1::UserRemoveRequest* request, v1::Empty*) {
+  return handle([&] {
+    check_user_name(request->user());
+    if (request->user() == "kube-apiserver") {
+      throw Error("user \"kube-apiserver\" is managed by cke (Kubernetes needs it)", CKE_INVALID_ARGUMENT);
+    }
+    auto client = healthy_client();
+    controller_.run_exclusive("user-remove", request->user(), [&] {
+      const bool had_user = client->user_get(request->user()).has_value();
+      const bool had_role = client->role_get(request->user()).has_value();
+      if (!had_user && !had_role) {
+        throw Error("no user \"" + request->user() + "\"", CKE_NOT_FOUND);
+      }
+      if (had_user) {
+        client->user_delete(request->user());
+      }
+      if (had_role) {
+        client->role_delete(request->user());
+      }
+    });
+  });
+}
+
+grpc::Status ApiService::MemberList(grpc::ServerContext*, const v1::Empty*, v1::MemberListResponse* response) {
+  return handle([&] { fill_members(controller_.status(), response->mutable_members()); });
+}
+
+grpc::Status ApiService::Status(grpc::ServerContext*, const v1::Empty*, v1::StatusResponse* response) {
+  return handle([&] {
+    const auto snapshot = controller_.status();
+    const auto s = controller_.state();
+    response->set_cluster_name(snapshot.config ? snapshot.config->name : "");
+    response->set_phase(snapshot.phase);
+    response->set_phase_detail(snapshot.detail);
+    response->set_cluster_id(s.cluster_id);
+    response->set_auth_enabled(s.auth_enabled);
+    response->set_leader(snapshot.observed.leader.value_or(""));
+    fill_members(snapshot, response->mutable_members());
+    if (!s.history.empty()) {
+      fill(response->mutable_last_operation(), s.history.back());
+    }
+  });
+}
+
+grpc::Status ApiService::History(grpc::ServerContext*, const v1::HistoryRequest* request, v1::HistoryResponse* response) {
+  return handle([&] {
+    const auto s = controller_.state();
+    size_t start = 0;
+    if (request->limit() > 0 && s.history.size() > static_cast<size_t>(request->limit())) {
+      start = s.history.size() - static_cast<size_t>(request->limit());
+    }
+    for (size_t i = start; i < s.history.size(); ++i) {
+      fill(response->add_operations(), s.history[i]);
+    }
+  });
+}
+
+}  // namespace cke::api

@@ -1,0 +1,216 @@
+#include "core/controller/controller.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/common/error.hpp"
+#include "core/controller/operations.hpp"
+
+namespace cke::controller {
+namespace {
+
+// Passes come quickly while something is moving, slowly once the cluster is settled.
+constexpr auto kBusyInterval = std::chrono::milliseconds(200);
+constexpr auto kIdleInterval = std::chrono::seconds(1);
+constexpr auto kErrorBackoff = std::chrono::seconds(2);
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) {
+    out += (out.empty() ? "" : ",") + i;
+  }
+  return out;
+}
+
+}  // namespace
+
+Controller::Controller(Environment& env) : env_(env) {
+  state::State s = env_.store().load();
+  // An operation recorded as running when cke stopped was interrupted; it is decided again.
+  bool changed = false;
+  for (auto& record : s.history) {
+    if (record.result == "running") {
+      record.result = "interrupted";
+      record.finished_at = format_utc(env_.clock().now());
+      record.message = "cke stopped during the operation; it is decided again from what is observed";
+      changed = true;
+    }
+  }
+  if (changed) {
+    env_.store().save(s);
+  }
+  state_ = std::move(s);
+}
+
+state::State Controller::state() const {
+  const std::lock_guard lock(data_mutex_);
+  return state_;
+}
+
+StatusSnapshot Controller::status() const {
+  const std::lock_guard lock(data_mutex_);
+  return status_;
+}
+
+void Controller::publish(const state::State& s) {
+  const std::lock_guard lock(data_mutex_);
+  state_ = s;
+}
+
+int64_t Controller::record_start(state::State& s, const std::string& name, const std::string& target) {
+  state::OperationRecord record;
+  record.id = s.next_operation_id++;
+  record.operation = name;
+  record.target = target;
+  record.started_at = format_utc(env_.clock().now());
+  record.result = "running";
+  s.history.push_back(record);
+  if (s.history.size() > state::kHistoryLimit) {
+    s.history.erase(s.history.begin());
+  }
+  env_.store().save(s);
+  publish(s);
+  return record.id;
+}
+
+void Controller::record_finish(state::State& s, int64_t id, const std::string& result, const std::string& message) {
+  for (auto& record : s.history) {
+    if (record.id == id) {
+      record.finished_at = format_utc(env_.clock().now());
+      record.result = result;
+      record.message = message;
+    }
+  }
+  env_.store().save(s);
+  publish(s);
+}
+
+void Controller::run_exclusive(const std::string& name, const std::string& target,
+                               const std::function<void()>& body) {
+  const std::lock_guard lock(operation_mutex_);
+  state::State s = state();
+  const int64_t id = record_start(s, name, target);
+  try {
+    body();
+  } catch (const std::exception& e) {
+    s = state();  // body may not change the state; history only
+    record_finish(s, id, "error", e.what());
+    throw;
+  }
+  s = state();
+  record_finish(s, id, "ok", "");
+}
+
+std::vector<std::string> Controller::set_cluster(const std::string& yaml, const std::string& source) {
+  auto parsed = config::parse_cluster_config(yaml, source);  // throws before anything changes
+  if (env_.runtime_name() == "local" && !parsed.config.etcd.extra_binds.empty()) {
+    parsed.warnings.push_back(source + ": options.etcd.extra_binds: the local runtime runs etcd without "
+                              "containers and ignores bind mounts");
+  }
+  {
+    const std::lock_guard lock(operation_mutex_);
+    state::State s = state();
+    if (s.bootstrap_started) {
+      std::vector<std::string> now;
+      for (const auto& node : parsed.config.control_plane()) {
+        now.push_back(node.address);
+      }
+      if (now != s.members) {
+        parsed.warnings.push_back(source + ": the control-plane nodes differ from the bootstrapped members (" +
+                                  joined(s.members) + "); membership changes are not applied yet");
+      }
+    }
+    s.cluster_yaml = yaml;
+    s.cluster_source = source;
+    env_.store().save(s);
+    publish(s);
+  }
+  wake();
+  return parsed.warnings;
+}
+
+bool Controller::set_cluster_if_none(const std::string& yaml, const std::string& source,
+                                     std::vector<std::string>& warnings) {
+  if (!state().cluster_yaml.empty()) {
+    return false;
+  }
+  warnings = set_cluster(yaml, source);
+  return true;
+}
+
+void Controller::wake() {
+  {
+    const std::lock_guard lock(wake_mutex_);
+    woken_ = true;
+  }
+  wake_cv_.notify_all();
+}
+
+void Controller::execute(const config::ClusterConfig& config, state::State& s, const Decision& decision,
+                         const ClusterObservation& observed) {
+  switch (*decision.operation) {
+    case OperationKind::bootstrap: bootstrap(env_, config, s, decision.targets); break;
+    case OperationKind::resume_bootstrap: resume_bootstrap(env_, config, s, decision.targets); break;
+    case OperationKind::complete_bootstrap: complete_bootstrap(env_, s, observed); break;
+    case OperationKind::start_member: start_member(env_, config, s, decision.targets.front()); break;
+    case OperationKind::auth_setup: auth_setup(env_, config, s, observed); break;
+  }
+}
+
+bool Controller::pass() {
+  const std::lock_guard lock(operation_mutex_);
+  state::State s = state();
+  if (s.cluster_yaml.empty()) {
+    const std::lock_guard data_lock(data_mutex_);
+    status_ = {"no-cluster", "no cluster.yml applied yet: ckecli cluster set FILE", std::nullopt, {}};
+    return false;
+  }
+  config::ClusterConfig config;
+  try {
+    config = config::parse_cluster_config(s.cluster_yaml, s.cluster_source).config;
+  } catch (const std::exception& e) {
+    const std::lock_guard data_lock(data_mutex_);
+    status_ = {"blocked", e.what(), std::nullopt, {}};
+    return false;
+  }
+  const ClusterObservation observed = observe(env_, config, member_addresses(config, s));
+  const Decision decision = decide(config, s, observed);
+  {
+    const std::lock_guard data_lock(data_mutex_);
+    status_ = {decision.phase, decision.detail, config, observed};
+  }
+  if (!decision.operation) {
+    return false;
+  }
+  const std::string name = operation_name(*decision.operation);
+  const int64_t id = record_start(s, name, joined(decision.targets));
+  spdlog::info("operation {} {}: {}", name, joined(decision.targets), decision.detail);
+  try {
+    execute(config, s, decision, observed);
+    record_finish(s, id, "ok", "");
+  } catch (const std::exception& e) {
+    spdlog::error("operation {} failed: {}", name, e.what());
+    record_finish(s, id, "error", e.what());
+    throw;
+  }
+  return true;
+}
+
+void Controller::run(const std::stop_token& stop) {
+  while (!stop.stop_requested()) {
+    std::chrono::milliseconds wait = kIdleInterval;
+    try {
+      if (pass()) {
+        wait = std::chrono::milliseconds(0);
+      } else if (status().phase != "healthy") {
+        wait = kBusyInterval;
+      }
+    } catch (const std::exception&) {
+      wait = kErrorBackoff;
+    }
+    std::unique_lock lock(wake_mutex_);
+    wake_cv_.wait_for(lock, stop, wait, [this] { return woken_; });
+    woken_ = false;
+  }
+}
+
+}  // namespace cke::controller

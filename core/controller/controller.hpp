@@ -1,0 +1,70 @@
+// The controller loop: observe the members, decide one operation, run it, record it, again.
+// Also the single place the rest of cke (the API) goes through to change anything, so that only
+// one operation runs at a time.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "core/config/cluster_config.hpp"
+#include "core/controller/decision.hpp"
+#include "core/controller/environment.hpp"
+#include "core/controller/observation.hpp"
+#include "core/state/state.hpp"
+
+namespace cke::controller {
+
+struct StatusSnapshot {
+  std::string phase = "starting";
+  std::string detail;
+  std::optional<config::ClusterConfig> config;
+  ClusterObservation observed;
+};
+
+class Controller {
+ public:
+  explicit Controller(Environment& env);
+
+  // Runs passes until `stop` is requested.
+  void run(const std::stop_token& stop);
+  // One pass; returns true when it ran an operation. (run() calls this; tests may too.)
+  bool pass();
+
+  // Applies cluster.yml text (validated; a refused file changes nothing). Returns the warnings.
+  std::vector<std::string> set_cluster(const std::string& yaml, const std::string& source);
+  // Applies `yaml` only when no cluster is applied yet; returns false (and changes nothing) if one is.
+  bool set_cluster_if_none(const std::string& yaml, const std::string& source,
+                           std::vector<std::string>& warnings);
+
+  [[nodiscard]] state::State state() const;
+  [[nodiscard]] StatusSnapshot status() const;
+
+  // Runs `body` as a recorded operation (history: name, target, result), exclusively with the
+  // controller's own operations. Exceptions propagate after being recorded.
+  void run_exclusive(const std::string& name, const std::string& target, const std::function<void()>& body);
+
+  void wake();
+
+ private:
+  int64_t record_start(state::State& s, const std::string& name, const std::string& target);
+  void record_finish(state::State& s, int64_t id, const std::string& result, const std::string& message);
+  void publish(const state::State& s);
+  void execute(const config::ClusterConfig& config, state::State& s, const Decision& decision,
+               const ClusterObservation& observed);
+
+  Environment& env_;
+  std::mutex operation_mutex_;  // one operation at a time (loop passes and API changes)
+  mutable std::mutex data_mutex_;
+  state::State state_;
+  StatusSnapshot status_;
+  std::mutex wake_mutex_;
+  std::condition_variable_any wake_cv_;
+  bool woken_ = false;
+};
+
+}  // namespace cke::controller

@@ -1,0 +1,59 @@
+// What operations work with: the data directory, the plugins, the state, cke's etcd access, the
+// clock and the failpoints. One per controller; no globals.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/common/clock.hpp"
+#include "core/common/failpoints.hpp"
+#include "core/controller/etcd_access.hpp"
+#include "core/pki/certificate_issuer.hpp"
+#include "core/plugin/runtime.hpp"
+#include "core/state/state.hpp"
+
+namespace cke::controller {
+
+class Environment {
+ public:
+  Environment(std::filesystem::path data_dir, plugin::Runtime& runtime, pki::CertificateIssuer& issuer,
+              state::StateStore& store, const Clock& clock, Failpoints failpoints)
+      : data_dir_(std::move(data_dir)),
+        runtime_(runtime),
+        issuer_(issuer),
+        store_(store),
+        clock_(clock),
+        failpoints_(std::move(failpoints)),
+        etcd_(issuer, clock) {}
+
+  [[nodiscard]] const std::filesystem::path& data_dir() const { return data_dir_; }
+  [[nodiscard]] std::filesystem::path member_dir(const std::string& address) const {
+    return data_dir_ / "members" / address;
+  }
+  // The runtime's handle for the node with this address (opened once, kept).
+  plugin::NodeHandle& node(const std::string& address);
+
+  [[nodiscard]] const std::string& runtime_name() const { return runtime_.name(); }
+  pki::CertificateIssuer& issuer() { return issuer_; }
+  state::StateStore& store() { return store_; }
+  const Clock& clock() const { return clock_; }
+  EtcdAccess& etcd() { return etcd_; }
+  void failpoint(const std::string& name) const { failpoints_.hit(name); }
+  [[nodiscard]] const Failpoints& failpoints() const { return failpoints_; }
+
+ private:
+  std::filesystem::path data_dir_;
+  plugin::Runtime& runtime_;
+  pki::CertificateIssuer& issuer_;
+  state::StateStore& store_;
+  const Clock& clock_;
+  Failpoints failpoints_;
+  EtcdAccess etcd_;
+  std::mutex nodes_mutex_;
+  std::map<std::string, std::unique_ptr<plugin::NodeHandle>> nodes_;
+};
+
+}  // namespace cke::controller

@@ -1,0 +1,28 @@
+#include "core/controller/etcd_access.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace cke::controller {
+
+void EtcdAccess::renew_if_needed() {
+  if (clock_.now() + kOwnCertificateRenewBefore < expires_) {
+    return;
+  }
+  const auto issued = issuer_.client("root", kOwnCertificateTtl);
+  identity_ = {issuer_.server_ca(), issued.certificate_pem, issued.private_key_pem};
+  expires_ = clock_.now() + kOwnCertificateTtl;
+  clients_.clear();  // new credentials need new channels
+  spdlog::debug("issued cke's own root client certificate, valid until {}", format_utc(expires_));
+}
+
+std::shared_ptr<etcd::Client> EtcdAccess::client(const std::string& endpoint) {
+  const std::lock_guard lock(mutex_);
+  renew_if_needed();
+  auto& slot = clients_[endpoint];
+  if (!slot) {
+    slot = std::make_shared<etcd::Client>(endpoint, identity_);
+  }
+  return slot;
+}
+
+}  // namespace cke::controller

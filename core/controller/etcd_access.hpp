@@ -1,0 +1,39 @@
+// cke's own connection to the members: a short-lived root client certificate, renewed well
+// before it expires, and one client per member endpoint. Channel credentials are fixed when a
+// channel is made, so renewing the certificate rebuilds every client.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/common/clock.hpp"
+#include "core/etcd/client.hpp"
+#include "core/pki/certificate_issuer.hpp"
+
+namespace cke::controller {
+
+inline constexpr std::chrono::seconds kOwnCertificateTtl = std::chrono::hours(1);
+inline constexpr std::chrono::seconds kOwnCertificateRenewBefore = std::chrono::minutes(20);
+
+class EtcdAccess {
+ public:
+  EtcdAccess(pki::CertificateIssuer& issuer, const Clock& clock) : issuer_(issuer), clock_(clock) {}
+
+  // The client of one member endpoint (host:port). Thread-safe.
+  std::shared_ptr<etcd::Client> client(const std::string& endpoint);
+
+ private:
+  void renew_if_needed();  // with mutex_ held
+
+  pki::CertificateIssuer& issuer_;
+  const Clock& clock_;
+  std::mutex mutex_;
+  etcd::TlsIdentity identity_;
+  std::chrono::system_clock::time_point expires_{};
+  std::map<std::string, std::shared_ptr<etcd::Client>> clients_;
+};
+
+}  // namespace cke::controller

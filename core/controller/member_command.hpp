@@ -1,0 +1,35 @@
+// The etcd command line of a member, and the URLs members are reached at.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/config/cluster_config.hpp"
+
+namespace cke::controller {
+
+std::string host_port(const std::string& address, uint16_t port);  // "[::1]:2379" for IPv6
+std::string client_endpoint(const config::ClusterConfig& config, const std::string& address);  // host:port
+std::string client_url(const config::ClusterConfig& config, const std::string& address);
+std::string peer_url(const config::ClusterConfig& config, const std::string& address);
+
+// Files a member needs, relative to its member directory.
+inline constexpr const char* kServerCert = "pki/server.crt";
+inline constexpr const char* kServerKey = "pki/server.key";
+inline constexpr const char* kPeerCert = "pki/peer.crt";
+inline constexpr const char* kPeerKey = "pki/peer.key";
+inline constexpr const char* kClientCa = "pki/client-ca.crt";
+inline constexpr const char* kPeerCa = "pki/peer-ca.crt";
+
+// etcd with TLS and client-certificate authentication on both client and peer URLs. `members`
+// is the initial cluster (used by etcd only while the data directory is empty).
+std::vector<std::string> etcd_command(const config::ClusterConfig& config, const std::string& address,
+                                      const std::vector<std::string>& members,
+                                      const std::string& cluster_token,
+                                      const std::filesystem::path& member_dir);
+
+// "NAME=value" entries from options.etcd.extra_env.
+std::vector<std::string> etcd_environment(const config::ClusterConfig& config);
+
+}  // namespace cke::controller

@@ -1,0 +1,47 @@
+#include "core/pki/certificate_issuer.hpp"
+
+#include "cke/cert_backend.h"
+
+namespace cke::pki {
+
+plugin::IssuedCertificate CertificateIssuer::server(const config::Node& node, const std::string& cluster_domain) {
+  plugin::CertificateRequest request;
+  request.ca_name = "server";
+  request.common_name = node.address;
+  request.dns_names = {"localhost", "cke-etcd", "cke-etcd.kube-system", "cke-etcd.kube-system.svc",
+                       "cke-etcd.kube-system.svc." + cluster_domain};
+  if (!node.hostname.empty()) {
+    request.dns_names.push_back(node.hostname);
+  }
+  request.ip_addresses = {"127.0.0.1", node.address};
+  request.usages = CKE_USAGE_SERVER_AUTH | CKE_USAGE_CLIENT_AUTH;
+  request.not_before_unix = clock_.unix_seconds();
+  request.ttl_seconds = kMemberCertificateTtl.count();
+  return backend_.issue(request);
+}
+
+plugin::IssuedCertificate CertificateIssuer::peer(const config::Node& node) {
+  plugin::CertificateRequest request;
+  request.ca_name = "peer";
+  request.common_name = node.address;
+  request.ip_addresses = {"127.0.0.1", node.address};
+  if (!node.hostname.empty()) {
+    request.dns_names.push_back(node.hostname);
+  }
+  request.usages = CKE_USAGE_SERVER_AUTH | CKE_USAGE_CLIENT_AUTH;
+  request.not_before_unix = clock_.unix_seconds();
+  request.ttl_seconds = kMemberCertificateTtl.count();
+  return backend_.issue(request);
+}
+
+plugin::IssuedCertificate CertificateIssuer::client(const std::string& common_name, std::chrono::seconds ttl) {
+  plugin::CertificateRequest request;
+  request.ca_name = "client";
+  request.common_name = common_name;
+  request.usages = CKE_USAGE_CLIENT_AUTH;
+  request.not_before_unix = clock_.unix_seconds();
+  request.ttl_seconds = ttl.count();
+  return backend_.issue(request);
+}
+
+}  // namespace cke::pki

@@ -1,0 +1,41 @@
+// What cke's certificates contain: the policy on top of whichever certificate backend is
+// configured. Three CAs: "server" (etcd serving certificates; the CA clients verify etcd with),
+// "peer" (etcd peer TLS), "client" (users, root included, authenticated by common name).
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "core/common/clock.hpp"
+#include "core/config/cluster_config.hpp"
+#include "core/plugin/cert_backend.hpp"
+
+namespace cke::pki {
+
+inline constexpr std::chrono::seconds kMemberCertificateTtl = std::chrono::hours(24 * 365);
+inline constexpr std::chrono::seconds kRootCertificateTtl = std::chrono::hours(2);
+inline constexpr std::chrono::seconds kUserCertificateTtl = std::chrono::hours(87600);
+
+class CertificateIssuer {
+ public:
+  CertificateIssuer(plugin::CertBackend& backend, const Clock& clock) : backend_(backend), clock_(clock) {}
+
+  // serverAuth + clientAuth (etcd's own gateway connects with it); CN the member name (node
+  // address); SANs the node address, 127.0.0.1, localhost, the host name, and cke-etcd's
+  // Kubernetes service names under `cluster_domain`.
+  plugin::IssuedCertificate server(const config::Node& node, const std::string& cluster_domain);
+  // Mutual peer TLS; IP SANs the node address and 127.0.0.1 (loopback peers connect from it).
+  plugin::IssuedCertificate peer(const config::Node& node);
+  // A client certificate authenticating as etcd user `common_name`.
+  plugin::IssuedCertificate client(const std::string& common_name, std::chrono::seconds ttl);
+
+  std::string server_ca() { return backend_.ca_certificate("server"); }
+  std::string peer_ca() { return backend_.ca_certificate("peer"); }
+  std::string client_ca() { return backend_.ca_certificate("client"); }
+
+ private:
+  plugin::CertBackend& backend_;
+  const Clock& clock_;
+};
+
+}  // namespace cke::pki

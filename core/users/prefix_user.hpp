@@ -1,0 +1,23 @@
+// An etcd user bound to a key prefix: the user (no password: TLS common-name authentication),
+// a role of the same name with read-write on [prefix, prefix-end), and the role granted. Each
+// step checks before it acts (etcd 3.4 has no "if not exists"), so a half-done add completes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/common/failpoints.hpp"
+#include "core/etcd/client.hpp"
+
+namespace cke::users {
+
+enum class EnsureResult { created, completed, already_complete };
+
+// `failpoint_prefix` names the failpoints after each step ("user-add" → "user-add.after-user").
+EnsureResult ensure_prefix_user(etcd::Client& client, const std::string& name, const std::string& prefix,
+                                const Failpoints& failpoints, const std::string& failpoint_prefix);
+
+// The prefixes the user's own role grants read-write on (ranges that are exactly a prefix).
+std::vector<std::string> prefixes_of_role(const etcdserverpb::AuthRoleGetResponse& role);
+
+}  // namespace cke::users
