@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/ckecli/commands.hpp"
+#include "cli/ckecli/connection.hpp"
 #include "cli/ckecli/plugins_command.hpp"
 #include "cli/common/go_flags.hpp"
 #include "core/common/error.hpp"
@@ -17,6 +19,12 @@ int main(int argc, char** argv) {
   CLI::App app{"ckecli: operate a cke-managed etcd cluster"};
   app.set_version_flag("--version", CKE_VERSION);
   app.require_subcommand(1);
+  cke::cli::Connection connection;
+  app.add_option("--server", connection.server,
+                 "cke's API address (default: $CKE_SERVER, else " + std::string(cke::cli::kDefaultServer) + ")");
+  cke::cli::add_cluster_commands(app, connection);
+  cke::cli::add_etcd_commands(app, connection);
+  cke::cli::add_status_commands(app, connection);
   cke::cli::add_plugins_command(app);
 
   const std::vector<std::string> args = cke::cli::normalise_go_flags(argc, argv);

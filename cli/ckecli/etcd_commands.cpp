@@ -1,0 +1,159 @@
+// ckecli etcd: root-issue, issue, user-add, user-list, user-remove, member list.
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/ckecli/commands.hpp"
+#include "cli/ckecli/member_output.hpp"
+#include "cli/common/duration.hpp"
+#include "cli/common/output_format.hpp"
+#include "core/common/atomic_file.hpp"
+#include "core/common/error.hpp"
+#include "core/common/names.hpp"
+
+namespace cke::cli {
+namespace {
+
+struct EtcdOptions {
+  std::string output;
+  std::string ttl;
+  std::string user;
+  std::string prefix;
+};
+
+// {"certificate", "private_key", "ca_certificate"} in that order, or three files in the current
+// directory: etcd-ca.crt, etcd-USER.crt, etcd-USER.key (0600).
+void print_certificate(const v1::Certificate& cert, const std::string& user, const std::string& output) {
+  if (output == "file") {
+    write_file_atomically("etcd-ca.crt", cert.ca_certificate(), 0644);
+    write_file_atomically("etcd-" + user + ".crt", cert.certificate(), 0644);
+    write_file_atomically("etcd-" + user + ".key", cert.private_key(), 0600);
+    std::cout << "wrote etcd-ca.crt, etcd-" << user << ".crt, etcd-" << user << ".key\n";
+    return;
+  }
+  const nlohmann::ordered_json json = {{"certificate", cert.certificate()},
+                                       {"private_key", cert.private_key()},
+                                       {"ca_certificate", cert.ca_certificate()}};
+  std::cout << json.dump(2) << "\n";
+}
+
+CLI::Option* add_cert_output_flag(CLI::App& command, std::string& output) {
+  return add_output_flag(command, output, "json", {"json", "file"});
+}
+
+}  // namespace
+
+void add_etcd_commands(CLI::App& app, const Connection& connection) {
+  auto* etcd = app.add_subcommand("etcd", "certificates, users and members of the etcd cluster");
+  etcd->require_subcommand(1);
+  auto options = std::make_shared<EtcdOptions>();
+
+  auto* root_issue = etcd->add_subcommand(
+      "root-issue", "issue a client certificate for the root user, valid for 2 hours");
+  add_cert_output_flag(*root_issue, options->output);
+  root_issue->callback([options, &connection] {
+    v1::Certificate cert;
+    auto context = call_context();
+    connection.check(connection.stub()->RootIssue(context.get(), v1::Empty(), &cert));
+    print_certificate(cert, "root", options->output);
+  });
+
+  auto* issue = etcd->add_subcommand("issue", "issue a client certificate for USER");
+  issue->add_option("--ttl", options->ttl, "validity, a Go duration (24h, 90m, 1h30m)")->default_str("87600h");
+  add_cert_output_flag(*issue, options->output);
+  issue->add_option("USER", options->user, "etcd user name (the certificate's common name)")->required();
+  issue->callback([options, &connection] {
+    v1::IssueRequest request;
+    if (options->user.empty()) {
+      throw Error("USER is empty: name the etcd user the certificate is for", CKE_INVALID_ARGUMENT);
+    }
+    request.set_user(options->user);
+    request.set_ttl_seconds(options->ttl.empty() ? 0 : parse_duration(options->ttl).count());
+    v1::Certificate cert;
+    auto context = call_context();
+    connection.check(connection.stub()->Issue(context.get(), request, &cert));
+    print_certificate(cert, options->user, options->output);
+  });
+
+  auto* user_add = etcd->add_subcommand(
+      "user-add", "create etcd user USER with read-write access to keys starting with PREFIX");
+  user_add->add_option("USER", options->user, "user name")->required();
+  user_add->add_option("PREFIX", options->prefix, "key prefix, e.g. /app/")->required();
+  user_add->callback([options, &connection] {
+    check_user_name(options->user);  // the same check cke makes, without a round trip
+    if (options->prefix.empty()) {
+      throw Error("PREFIX is empty: give the key prefix the user may read and write", CKE_INVALID_ARGUMENT);
+    }
+    v1::UserAddRequest request;
+    request.set_user(options->user);
+    request.set_prefix(options->prefix);
+    v1::UserAddResponse response;
+    auto context = call_context();
+    connection.check(connection.stub()->UserAdd(context.get(), request, &response));
+    std::cout << (response.completed_earlier_attempt() ? "completed user " : "added user ") << options->user
+              << " with prefix " << options->prefix << "\n";
+  });
+
+  auto* user_list = etcd->add_subcommand("user-list", "list etcd users, their roles and prefixes");
+  add_output_flag(*user_list, options->output);
+  user_list->callback([options, &connection] {
+    v1::UserListResponse response;
+    auto context = call_context();
+    connection.check(connection.stub()->UserList(context.get(), v1::Empty(), &response));
+    if (options->output == "json") {
+      auto out = nlohmann::ordered_json::array();
+      for (const auto& u : response.users()) {
+        out.push_back({{"name", u.name()},
+                       {"roles", std::vector<std::string>(u.roles().begin(), u.roles().end())},
+                       {"prefixes", std::vector<std::string>(u.prefixes().begin(), u.prefixes().end())}});
+      }
+      std::cout << out.dump(2) << "\n";
+      return;
+    }
+    std::printf("%-24s %-24s %s\n", "USER", "ROLES", "PREFIXES");
+    for (const auto& u : response.users()) {
+      std::string roles;
+      for (const auto& r : u.roles()) {
+        roles += (roles.empty() ? "" : ",") + r;
+      }
+      std::string prefixes;
+      for (const auto& p : u.prefixes()) {
+        prefixes += (prefixes.empty() ? "" : ",") + p;
+      }
+      std::printf("%-24s %-24s %s\n", u.name().c_str(), roles.c_str(), prefixes.c_str());
+    }
+  });
+
+  auto* user_remove = etcd->add_subcommand("user-remove", "remove etcd user USER and its role");
+  user_remove->add_option("USER", options->user, "user name")->required();
+  user_remove->callback([options, &connection] {
+    check_user_name(options->user);
+    v1::UserRemoveRequest request;
+    request.set_user(options->user);
+    v1::Empty response;
+    auto context = call_context();
+    connection.check(connection.stub()->UserRemove(context.get(), request, &response));
+    std::cout << "removed user " << options->user << "\n";
+  });
+
+  auto* member = etcd->add_subcommand("member", "etcd members");
+  member->require_subcommand(1);
+  auto* member_list = member->add_subcommand("list", "list the members as cke last observed them");
+  add_output_flag(*member_list, options->output);
+  member_list->callback([options, &connection] {
+    v1::MemberListResponse response;
+    auto context = call_context();
+    connection.check(connection.stub()->MemberList(context.get(), v1::Empty(), &response));
+    if (options->output == "json") {
+      auto out = nlohmann::ordered_json::array();
+      for (const auto& m : response.members()) {
+        out.push_back(member_json(m));
+      }
+      std::cout << out.dump(2) << "\n";
+    } else {
+      print_member_table(response.members());
+    }
+  });
+}
+
+}  // namespace cke::cli
