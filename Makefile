@@ -1,8 +1,9 @@
 # The two commands of the quick start, and the pieces they are made of.
 #   make run    install what is missing, build, and run cke
 #   make test   install what is missing, build, and run every test
+#   make stop   stop what `make run` started (cke and its etcd members)
 #   make bench  build and run the benchmarks (minutes; not part of `make test`)
-.PHONY: deps build run test bench clean
+.PHONY: deps build run stop test bench clean
 
 deps:
 	bash packaging/install-deps.sh
@@ -13,6 +14,9 @@ build: deps
 
 run: build
 	bash packaging/run-local.sh
+
+stop:
+	bash packaging/stop-local.sh
 
 test: build
 	ctest --preset default

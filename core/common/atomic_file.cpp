@@ -33,8 +33,8 @@ void sync_directory(const std::filesystem::path& dir) {
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content, mode_t mode) {
   std::random_device random;
-  const std::filesystem::path temp =
-      path.parent_path() / ("." + path.filename().string() + ".tmp-" + std::to_string(random()));
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  const std::filesystem::path temp = dir / ("." + path.filename().string() + ".tmp-" + std::to_string(random()));
   {
     const UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
     if (!fd) {
@@ -67,7 +67,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     errno = saved;
     fail("cannot rename into", path);
   }
-  sync_directory(path.parent_path());
+  sync_directory(dir);
 }
 
 void ensure_private_dir(const std::filesystem::path& dir, mode_t mode) {

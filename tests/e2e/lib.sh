@@ -1,0 +1,120 @@
+# Shared helpers for the end-to-end tests: a cke data directory and a three-member cluster on
+# loopback addresses of the test's own (127.SUBNET.0.1-3, never 127.0.0.1), the real etcdctl and
+# jq, polling with deadlines, and a cleanup that stops everything the test started.
+# Usage: source lib.sh; e2e_setup SUBNET; ...
+set -euo pipefail
+
+: "${CKE_BIN:?CKE_BIN must point to the directory holding cke and ckecli}"
+export PATH="$CKE_BIN:$PATH"
+export ETCDCTL_API=3
+
+fail() {
+  echo "FAIL: $*" >&2
+  [ -n "${E2E_DIR:-}" ] && [ -f "$E2E_DIR/cke.log" ] && { echo "--- cke.log (tail)" >&2; tail -n 30 "$E2E_DIR/cke.log" >&2; }
+  exit 1
+}
+
+e2e_cleanup() {
+  local status=$?
+  if [ -n "${E2E_DIR:-}" ] && [ -d "$E2E_DIR" ]; then
+    stop_cke
+    cke --data-dir "$E2E_DIR/data" --stop-members >/dev/null 2>&1 || true
+    rm -rf "$E2E_DIR"
+  fi
+  exit $status
+}
+
+# e2e_setup SUBNET [extra cluster.yml text]: a data dir and cluster.yml for 127.SUBNET.0.{1,2,3}.
+e2e_setup() {
+  E2E_SUBNET=$1
+  E2E_DIR=$(mktemp -d /tmp/cke-e2e-XXXXXX)
+  trap e2e_cleanup EXIT
+  export CKE_SERVER="unix://$E2E_DIR/data/cke.sock"
+  NODE1=127.$E2E_SUBNET.0.1
+  NODE2=127.$E2E_SUBNET.0.2
+  NODE3=127.$E2E_SUBNET.0.3
+  cat >"$E2E_DIR/cluster.yml" <<YAML
+name: e2e-$E2E_SUBNET
+nodes:
+  - {address: $NODE1, hostname: node1, control_plane: true}
+  - {address: $NODE2, hostname: node2, control_plane: true}
+  - {address: $NODE3, hostname: node3, control_plane: true}
+options:
+  etcd:
+    extra_args: ["--heartbeat-interval=200", "--election-timeout=2000"]
+${2:-}
+YAML
+}
+
+# start_cke [ENV=VALUE...]: cke in the background on the test's data dir and cluster.yml.
+start_cke() {
+  env "$@" cke --data-dir "$E2E_DIR/data" --cluster "$E2E_DIR/cluster.yml" >>"$E2E_DIR/cke.log" 2>&1 &
+  CKE_PID=$!
+}
+
+stop_cke() {
+  if [ -n "${CKE_PID:-}" ] && kill -0 "$CKE_PID" 2>/dev/null; then
+    kill "$CKE_PID" 2>/dev/null || true
+    wait "$CKE_PID" 2>/dev/null || true
+  fi
+  CKE_PID=""
+}
+
+# wait_until SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds or time runs out.
+wait_until() {
+  local timeout=$1 what=$2
+  shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || fail "timed out after ${timeout}s waiting for $what"
+    sleep 0.2
+  done
+}
+
+is_healthy_with_auth() {
+  if [ -n "${CKE_PID:-}" ] && ! kill -0 "$CKE_PID" 2>/dev/null; then fail "cke exited"; fi
+  [ "$(ckecli status -output=json | jq -r '.phase + " " + (.auth_enabled|tostring)')" = "healthy true" ]
+}
+
+wait_healthy() { wait_until "${1:-60}" "a healthy cluster with auth enabled" is_healthy_with_auth; }
+
+# use_root_certificate: the seed's Administration block, as written.
+use_root_certificate() {
+  local CERT
+  CERT=$(ckecli etcd root-issue)
+  echo "$CERT" | jq -r .ca_certificate >"$E2E_DIR/etcd-ca.crt"
+  echo "$CERT" | jq -r .certificate >"$E2E_DIR/etcd-root.crt"
+  echo "$CERT" | jq -r .private_key >"$E2E_DIR/etcd-root.key"
+  export ETCDCTL_CACERT=$E2E_DIR/etcd-ca.crt
+  export ETCDCTL_CERT=$E2E_DIR/etcd-root.crt
+  export ETCDCTL_KEY=$E2E_DIR/etcd-root.key
+}
+
+# count_history OPERATION: how many times history records that operation.
+count_history() {
+  ckecli history --limit 0 -output=json | jq --arg op "$1" '[.[] | select(.operation == $op)] | length'
+}
+
+# expect_failure DESCRIPTION EXPECTED_TEXT COMMAND...: the command must fail with one line
+# containing EXPECTED_TEXT on stderr.
+expect_failure() {
+  local what=$1 expected=$2
+  shift 2
+  local out status=0
+  out=$("$@" 2>&1 >/dev/null) || status=$?
+  [ $status -ne 0 ] || fail "$what: succeeded, expected a failure"
+  [ "$(printf '%s\n' "$out" | grep -c .)" -eq 1 ] || fail "$what: expected one line, got: $out"
+  case "$out" in
+    *"$expected"*) ;;
+    *) fail "$what: expected '$expected' in: $out" ;;
+  esac
+}
+
+# etcdctl_as CERT KEY ARGS...: etcdctl with another client identity (etcdctl refuses flags that
+# shadow ETCDCTL_* variables, so those are unset for it).
+etcdctl_as() {
+  local cert=$1 key=$2
+  shift 2
+  env -u ETCDCTL_CERT -u ETCDCTL_KEY -u ETCDCTL_CACERT \
+    etcdctl --cacert="$E2E_DIR/etcd-ca.crt" --cert="$cert" --key="$key" "$@"
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The seed's Application section: `ckecli etcd user-add alice /app/alice/`, then
+# `ckecli etcd issue -ttl=24h -output=json alice`; with alice's certificate etcdctl may write
+# under /app/alice/ and nothing else. Plus user-list, user-remove, -output=file, and the
+# refusals (a second add, reserved names, empty user, bad TTL).
+source "$(dirname "$0")/lib.sh"
+e2e_setup 32
+
+start_cke
+wait_healthy 60
+cd "$E2E_DIR"
+
+ckecli etcd user-add alice /app/alice/ | grep -q "added user alice" || fail "user-add alice"
+
+CERT=$(ckecli etcd issue -ttl=24h -output=json alice)
+echo "$CERT" | jq -r .ca_certificate > etcd-ca.crt
+echo "$CERT" | jq -r .certificate > alice.crt
+echo "$CERT" | jq -r .private_key > alice.key
+alice=(etcdctl_as alice.crt alice.key --endpoints=$NODE1:2379)
+
+"${alice[@]}" put /app/alice/x 1 | grep -q OK || fail "alice cannot write her prefix"
+[ "$("${alice[@]}" get /app/alice/x --print-value-only)" = 1 ] || fail "alice cannot read her key"
+for denied in "put /app/bob/x 1" "get /registry/ --prefix" "user list"; do
+  # shellcheck disable=SC2086
+  if out=$("${alice[@]}" $denied 2>&1); then fail "alice may '$denied': $out"; fi
+  echo "$out" | grep -q "permission denied" || fail "'$denied' failed without permission denied: $out"
+done
+
+# user-list shows her with her prefix.
+ckecli etcd user-list -output=json | jq -e '.[] | select(.name == "alice" and .prefixes == ["/app/alice/"] and .roles == ["alice"])' >/dev/null \
+  || fail "user-list: $(ckecli etcd user-list -output=json)"
+
+# Refusals: one line, non-zero exit, nothing changed.
+expect_failure "second user-add" 'user "alice" already exists' ckecli etcd user-add alice /app/alice/
+expect_failure "user-add root" 'user name "root" is reserved' ckecli etcd user-add root /x/
+expect_failure "user-add backup" 'user name "backup" is reserved' ckecli etcd user-add backup /x/
+expect_failure "user-add bad name" 'invalid user name' ckecli etcd user-add '../x' /x/
+expect_failure "user-add empty prefix" 'PREFIX is empty' ckecli etcd user-add carol ''
+expect_failure 'issue ""' 'USER is empty' ckecli etcd issue ''
+expect_failure "-ttl=abc" 'invalid duration "abc"' ckecli etcd issue -ttl=abc alice
+expect_failure "issue root" 'root-issue' ckecli etcd issue root
+[ "$(ckecli etcd user-list -output=json | jq -r '[.[].name] | sort | join(",")')" = "alice,kube-apiserver,root" ] \
+  || fail "users changed by refused commands"
+
+# -output=file: the three files, the key 0600; GNU-style flags work the same.
+mkdir files && cd files
+ckecli etcd issue --ttl 90m --output file alice >/dev/null
+[ -s etcd-ca.crt ] && [ -s etcd-alice.crt ] && [ -s etcd-alice.key ] || fail "-output=file files missing"
+[ "$(stat -c %a etcd-alice.key)" = 600 ] || fail "etcd-alice.key is $(stat -c %a etcd-alice.key)"
+env -u ETCDCTL_CERT -u ETCDCTL_KEY -u ETCDCTL_CACERT etcdctl --endpoints=$NODE2:2379 \
+  --cacert=etcd-ca.crt --cert=etcd-alice.crt --key=etcd-alice.key get /app/alice/x --print-value-only | grep -qx 1 || fail "the file certificate does not work"
+cd ..
+
+# user-remove: alice's certificate no longer grants anything.
+ckecli etcd user-remove alice | grep -q "removed user alice" || fail "user-remove"
+if "${alice[@]}" get /app/alice/x >/dev/null 2>&1; then fail "alice still reads after user-remove"; fi
+expect_failure "user-remove again" 'no user "alice"' ckecli etcd user-remove alice
+echo ok
