@@ -23,6 +23,7 @@ test: build
 
 bench: build
 	build/bench/compress_bench
+	bench/bootstrap_bench.sh
 
 clean:
 	rm -rf build
