@@ -22,11 +22,11 @@ struct EtcdOptions {
 };
 
 // {"certificate", "private_key", "ca_certificate"} in that order, or three files in the current
-// directory: etcd-ca.crt, etcd-USER.crt, etcd-USER.key (0600).
+// directory: etcd-ca.crt, etcd-USER.crt, etcd-USER.key, all 0600 (only the owner needs them).
 void print_certificate(const v1::Certificate& cert, const std::string& user, const std::string& output) {
   if (output == "file") {
-    write_file_atomically("etcd-ca.crt", cert.ca_certificate(), 0644);
-    write_file_atomically("etcd-" + user + ".crt", cert.certificate(), 0644);
+    write_file_atomically("etcd-ca.crt", cert.ca_certificate(), 0600);
+    write_file_atomically("etcd-" + user + ".crt", cert.certificate(), 0600);
     write_file_atomically("etcd-" + user + ".key", cert.private_key(), 0600);
     std::cout << "wrote etcd-ca.crt, etcd-" << user << ".crt, etcd-" << user << ".key\n";
     return;

@@ -214,6 +214,7 @@ grpc::Status ApiService::UserRemove(grpc::ServerContext*, const v1::UserRemoveRe
       }
       if (had_user) {
         client->user_delete(request->user());
+        env_.failpoint("user-remove.after-user");
       }
       if (had_role) {
         client->role_delete(request->user());
