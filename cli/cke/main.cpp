@@ -11,11 +11,13 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "cli/cke/data_dir_lock.hpp"
+#include "cli/common/duration.hpp"
 #include "cli/common/go_flags.hpp"
 #include "core/api/api_service.hpp"
 #include "core/common/atomic_file.hpp"
@@ -39,7 +41,39 @@ struct Options {
   std::string cert_backend = "local-ca";
   std::string log_level = "info";
   bool stop_members = false;
+  std::string listen;            // HOST:PORT for the API over TCP with mutual TLS
+  std::string issue_admin_cert;  // a directory to write an operator's ckecli certificate into
+  std::string admin_ttl = "8760h";
 };
+
+// "HOST:PORT" or "[V6]:PORT" → HOST.
+std::string host_of(const std::string& listen) {
+  if (!listen.empty() && listen.front() == '[') {
+    const size_t close = listen.find(']');
+    if (close != std::string::npos) {
+      return listen.substr(1, close - 1);
+    }
+  }
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
+    throw cke::Error("--listen: expected HOST:PORT, got \"" + listen + "\"", CKE_INVALID_ARGUMENT);
+  }
+  return listen.substr(0, colon);
+}
+
+// Writes ca.crt, admin.crt and admin.key (all 0600) for `ckecli --server HOST:PORT --tls-dir DIR`.
+int issue_admin_certificate(cke::pki::CertificateIssuer& issuer, const Options& options) {
+  const auto ttl = cke::cli::parse_duration(options.admin_ttl);
+  const fs::path dir = options.issue_admin_cert;
+  cke::ensure_private_dir(dir);
+  const auto issued = issuer.api_client("cke-admin", ttl);
+  cke::write_file_atomically(dir / "ca.crt", issuer.api_ca(), 0600);
+  cke::write_file_atomically(dir / "admin.crt", issued.certificate_pem, 0600);
+  cke::write_file_atomically(dir / "admin.key", issued.private_key_pem, 0600);
+  std::cout << "wrote " << (dir / "ca.crt").string() << ", admin.crt, admin.key (valid " << options.admin_ttl
+            << "); use: ckecli --server HOST:PORT --tls-dir " << dir.string() << "\n";
+  return 0;
+}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
@@ -76,7 +110,11 @@ int stop_members(cke::controller::Environment& env, cke::state::StateStore& stor
 int run(const Options& options) {
   const fs::path data_dir = fs::absolute(options.data_dir);
   cke::ensure_private_dir(data_dir);
-  cke::cli::DataDirLock lock(data_dir);
+  // Issuing an operator certificate works beside a running cke; everything else takes the lock.
+  std::optional<cke::cli::DataDirLock> lock;
+  if (options.issue_admin_cert.empty()) {
+    lock.emplace(data_dir);
+  }
   cke::ensure_private_dir(data_dir / "members");
 
   std::vector<fs::path> dirs(options.plugin_dirs.begin(), options.plugin_dirs.end());
@@ -100,6 +138,9 @@ int run(const Options& options) {
   if (options.stop_members) {
     return stop_members(env, store);
   }
+  if (!options.issue_admin_cert.empty()) {
+    return issue_admin_certificate(issuer, options);
+  }
 
   cke::controller::Controller controller(env);
   if (!options.cluster_file.empty()) {
@@ -121,6 +162,15 @@ int run(const Options& options) {
   cke::api::ApiService service(controller, env);
   grpc::ServerBuilder builder;
   builder.AddListeningPort("unix://" + socket.string(), grpc::InsecureServerCredentials());
+  if (!options.listen.empty()) {
+    // Mutual TLS with the api CA: only operators' ckecli certificates get in.
+    const auto server_cert = issuer.api_server(host_of(options.listen));
+    grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    tls.pem_root_certs = issuer.api_ca();
+    tls.pem_key_cert_pairs.push_back({server_cert.private_key_pem, server_cert.certificate_pem});
+    builder.AddListeningPort(options.listen, grpc::SslServerCredentials(tls));
+    spdlog::info("cke serving on {} (TCP, mutual TLS with the api CA)", options.listen);
+  }
   builder.RegisterService(&service);
   const std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) {
@@ -170,6 +220,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
   app.add_flag("--stop-members", options.stop_members, "stop every member of this data directory, then exit");
+  app.add_option("--listen", options.listen,
+                 "also serve the API on HOST:PORT over TCP with mutual TLS (see --issue-admin-cert)");
+  app.add_option("--issue-admin-cert", options.issue_admin_cert,
+                 "write an operator certificate for ckecli --tls-dir into this directory, then exit");
+  app.add_option("--admin-ttl", options.admin_ttl, "validity of --issue-admin-cert, a Go duration")
+      ->capture_default_str();
 
   const auto args = cke::cli::normalise_go_flags(argc, argv);
   std::vector<const char*> pointers;

@@ -1,6 +1,9 @@
 #include "cli/ckecli/connection.hpp"
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "core/common/error.hpp"
 
@@ -14,18 +17,52 @@ std::string Connection::address() const {
   return env != nullptr && *env != '\0' ? env : kDefaultServer;
 }
 
+namespace {
+
+std::string read_tls_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) {
+    throw Error("cannot read " + path.string() + " (make the directory with cke --issue-admin-cert DIR)",
+                CKE_NOT_FOUND);
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
 std::unique_ptr<v1::Cke::Stub> Connection::stub() const {
-  return v1::Cke::NewStub(grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()));
+  const std::string target = address();
+  if (target.rfind("unix:", 0) == 0) {
+    return v1::Cke::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  }
+  // TCP: always mutual TLS.
+  std::string dir = tls_dir;
+  if (const char* env = std::getenv("CKE_TLS_DIR"); dir.empty() && env != nullptr) {
+    dir = env;
+  }
+  if (dir.empty()) {
+    throw Error("--server " + target + " is TCP, which needs an operator certificate: give --tls-dir DIR "
+                "(or CKE_TLS_DIR) made with cke --issue-admin-cert DIR",
+                CKE_INVALID_ARGUMENT);
+  }
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = read_tls_file(std::filesystem::path(dir) / "ca.crt");
+  tls.pem_cert_chain = read_tls_file(std::filesystem::path(dir) / "admin.crt");
+  tls.pem_private_key = read_tls_file(std::filesystem::path(dir) / "admin.key");
+  return v1::Cke::NewStub(grpc::CreateChannel(target, grpc::SslCredentials(tls)));
 }
 
 void Connection::check(const grpc::Status& status) const {
   if (status.ok()) {
     return;
   }
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
-      status.error_message().find("connect") != std::string::npos) {
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    const bool tcp = address().rfind("unix:", 0) != 0;
     throw Error("cannot reach cke at " + address() + " (" + status.error_message() +
-                    "); is cke running? Point ckecli at it with --server or CKE_SERVER",
+                    "); is cke running? Point ckecli at it with --server or CKE_SERVER" +
+                    (tcp ? ", and check that --tls-dir holds a certificate from cke --issue-admin-cert" : ""),
                 CKE_UNAVAILABLE);
   }
   throw Error(status.error_message(), static_cast<int32_t>(status.error_code()));

@@ -13,7 +13,8 @@ namespace cke::cli {
 inline constexpr const char* kDefaultServer = "unix:///var/lib/cke/cke.sock";
 
 struct Connection {
-  std::string server;  // as given; empty: CKE_SERVER, then the default
+  std::string server;   // as given; empty: CKE_SERVER, then the default
+  std::string tls_dir;  // ca.crt, admin.crt, admin.key for a TCP server; empty: CKE_TLS_DIR
 
   [[nodiscard]] std::string address() const;
   [[nodiscard]] std::unique_ptr<v1::Cke::Stub> stub() const;

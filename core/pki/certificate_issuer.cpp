@@ -1,5 +1,7 @@
 #include "core/pki/certificate_issuer.hpp"
 
+#include <arpa/inet.h>
+
 #include "cke/cert_backend.h"
 
 namespace cke::pki {
@@ -37,6 +39,31 @@ plugin::IssuedCertificate CertificateIssuer::peer(const config::Node& node) {
 plugin::IssuedCertificate CertificateIssuer::client(const std::string& common_name, std::chrono::seconds ttl) {
   plugin::CertificateRequest request;
   request.ca_name = "client";
+  request.common_name = common_name;
+  request.usages = CKE_USAGE_CLIENT_AUTH;
+  request.not_before_unix = clock_.unix_seconds();
+  request.ttl_seconds = ttl.count();
+  return backend_.issue(request);
+}
+
+plugin::IssuedCertificate CertificateIssuer::api_server(const std::string& host) {
+  plugin::CertificateRequest request;
+  request.ca_name = "api";
+  request.common_name = "cke-api";
+  request.dns_names = {"localhost"};
+  request.ip_addresses = {"127.0.0.1"};
+  in6_addr parsed{};
+  const bool is_ip = ::inet_pton(AF_INET, host.c_str(), &parsed) == 1 || ::inet_pton(AF_INET6, host.c_str(), &parsed) == 1;
+  (is_ip ? request.ip_addresses : request.dns_names).push_back(host);
+  request.usages = CKE_USAGE_SERVER_AUTH;
+  request.not_before_unix = clock_.unix_seconds();
+  request.ttl_seconds = kMemberCertificateTtl.count();
+  return backend_.issue(request);
+}
+
+plugin::IssuedCertificate CertificateIssuer::api_client(const std::string& common_name, std::chrono::seconds ttl) {
+  plugin::CertificateRequest request;
+  request.ca_name = "api";
   request.common_name = common_name;
   request.usages = CKE_USAGE_CLIENT_AUTH;
   request.not_before_unix = clock_.unix_seconds();

@@ -1,6 +1,8 @@
 // What cke's certificates contain: the policy on top of whichever certificate backend is
-// configured. Three CAs: "server" (etcd serving certificates; the CA clients verify etcd with),
-// "peer" (etcd peer TLS), "client" (users, root included, authenticated by common name).
+// configured. Three CAs for etcd: "server" (etcd serving certificates; the CA clients verify etcd
+// with), "peer" (etcd peer TLS), "client" (users, root included, authenticated by common name).
+// A fourth, "api", only for cke's own API over TCP: its server certificate and the operators'
+// ckecli certificates, so that no etcd user's certificate can drive cke.
 #pragma once
 
 #include <chrono>
@@ -29,6 +31,12 @@ class CertificateIssuer {
   // A client certificate authenticating as etcd user `common_name`.
   plugin::IssuedCertificate client(const std::string& common_name, std::chrono::seconds ttl);
 
+  // cke's API over TCP: serverAuth for `host` (an IP address or DNS name), 127.0.0.1 and localhost.
+  plugin::IssuedCertificate api_server(const std::string& host);
+  // An operator's ckecli certificate (clientAuth) from the api CA.
+  plugin::IssuedCertificate api_client(const std::string& common_name, std::chrono::seconds ttl);
+
+  std::string api_ca() { return backend_.ca_certificate("api"); }
   std::string server_ca() { return backend_.ca_certificate("server"); }
   std::string peer_ca() { return backend_.ca_certificate("peer"); }
   std::string client_ca() { return backend_.ca_certificate("client"); }
