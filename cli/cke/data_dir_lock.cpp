@@ -26,7 +26,8 @@ DataDirLock::DataDirLock(const std::filesystem::path& data_dir) {
       pid.pop_back();
     }
     throw Error("another cke is already running on " + data_dir.string() +
-                    (pid.empty() ? "" : " (pid " + pid + ")") + "; stop it first or use another --data-dir",
+                    (pid.empty() ? "" : " (pid " + pid + ")") +
+                    "; stop it first or use another --data-dir",
                 CKE_FAILED_PRECONDITION);
   }
   const std::string pid = std::to_string(::getpid()) + "\n";

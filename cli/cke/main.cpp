@@ -70,8 +70,9 @@ int issue_admin_certificate(cke::pki::CertificateIssuer& issuer, const Options& 
   cke::write_file_atomically(dir / "ca.crt", issuer.api_ca(), 0600);
   cke::write_file_atomically(dir / "admin.crt", issued.certificate_pem, 0600);
   cke::write_file_atomically(dir / "admin.key", issued.private_key_pem, 0600);
-  std::cout << "wrote " << (dir / "ca.crt").string() << ", admin.crt, admin.key (valid " << options.admin_ttl
-            << "); use: ckecli --server HOST:PORT --tls-dir " << dir.string() << "\n";
+  std::cout << "wrote " << (dir / "ca.crt").string() << ", admin.crt, admin.key (valid "
+            << options.admin_ttl << "); use: ckecli --server HOST:PORT --tls-dir " << dir.string()
+            << "\n";
   return 0;
 }
 
@@ -91,7 +92,8 @@ int stop_members(cke::controller::Environment& env, cke::state::StateStore& stor
   const auto state = store.load();
   std::set<std::string> addresses(state.members.begin(), state.members.end());
   if (!state.cluster_yaml.empty()) {
-    const auto config = cke::config::parse_cluster_config(state.cluster_yaml, state.cluster_source).config;
+    const auto config =
+        cke::config::parse_cluster_config(state.cluster_yaml, state.cluster_source).config;
     for (const auto& node : config.control_plane()) {
       addresses.insert(node.address);
     }
@@ -122,14 +124,15 @@ int run(const Options& options) {
   for (const auto& e : registry.errors()) {
     spdlog::warn("{}", e.message);
   }
-  cke::plugin::Runtime runtime(registry.require(cke::plugin::Kind::runtime, options.runtime), "{}",
-                               [](const std::string& node, int32_t level, const std::string& message) {
-                                 spdlog::log(level >= CKE_LOG_WARN ? spdlog::level::warn : spdlog::level::info,
-                                             "member {}: {}", node, message);
-                               });
+  cke::plugin::Runtime runtime(
+      registry.require(cke::plugin::Kind::runtime, options.runtime), "{}",
+      [](const std::string& node, int32_t level, const std::string& message) {
+        spdlog::log(level >= CKE_LOG_WARN ? spdlog::level::warn : spdlog::level::info,
+                    "member {}: {}", node, message);
+      });
   const nlohmann::json ca_config = {{"dir", (data_dir / "pki").string()}};
-  cke::plugin::CertBackend certs(registry.require(cke::plugin::Kind::cert_backend, options.cert_backend),
-                                 ca_config.dump());
+  cke::plugin::CertBackend certs(
+      registry.require(cke::plugin::Kind::cert_backend, options.cert_backend), ca_config.dump());
   cke::state::FileStateStore store(data_dir / "state.json");
   const cke::SystemClock clock;
   cke::pki::CertificateIssuer issuer(certs, clock);
@@ -152,8 +155,10 @@ int run(const Options& options) {
         spdlog::warn("{}", w);
       }
     } else if (controller.state().cluster_yaml != yaml) {
-      spdlog::warn("{} differs from the applied cluster.yml, which is kept; change it with ckecli cluster set",
-                   options.cluster_file);
+      spdlog::warn(
+          "{} differs from the applied cluster.yml, which is kept; change it with ckecli cluster "
+          "set",
+          options.cluster_file);
     }
   }
 
@@ -165,7 +170,8 @@ int run(const Options& options) {
   if (!options.listen.empty()) {
     // Mutual TLS with the api CA: only operators' ckecli certificates get in.
     const auto server_cert = issuer.api_server(host_of(options.listen));
-    grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    grpc::SslServerCredentialsOptions tls(
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
     tls.pem_root_certs = issuer.api_ca();
     tls.pem_key_cert_pairs.push_back({server_cert.private_key_pem, server_cert.certificate_pem});
     builder.AddListeningPort(options.listen, grpc::SslServerCredentials(tls));
@@ -209,21 +215,27 @@ int main(int argc, char** argv) {
   Options options;
   CLI::App app{"cke: bootstraps and maintains a secure etcd cluster"};
   app.set_version_flag("--version", CKE_VERSION);
-  app.add_option("--data-dir", options.data_dir, "state directory (0700): state, CAs, members, API socket")
+  app.add_option("--data-dir", options.data_dir,
+                 "state directory (0700): state, CAs, members, API socket")
       ->capture_default_str();
   app.add_option("--cluster", options.cluster_file,
                  "cluster.yml to apply at start when the data directory holds no cluster yet");
-  app.add_option("--plugin-dir", options.plugin_dirs, "search this plugin directory first (repeatable)");
+  app.add_option("--plugin-dir", options.plugin_dirs,
+                 "search this plugin directory first (repeatable)");
   app.add_option("--runtime", options.runtime, "node runtime plugin")->capture_default_str();
-  app.add_option("--cert-backend", options.cert_backend, "certificate backend plugin")->capture_default_str();
+  app.add_option("--cert-backend", options.cert_backend, "certificate backend plugin")
+      ->capture_default_str();
   app.add_option("--log-level", options.log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
-  app.add_flag("--stop-members", options.stop_members, "stop every member of this data directory, then exit");
-  app.add_option("--listen", options.listen,
-                 "also serve the API on HOST:PORT over TCP with mutual TLS (see --issue-admin-cert)");
-  app.add_option("--issue-admin-cert", options.issue_admin_cert,
-                 "write an operator certificate for ckecli --tls-dir into this directory, then exit");
+  app.add_flag("--stop-members", options.stop_members,
+               "stop every member of this data directory, then exit");
+  app.add_option(
+      "--listen", options.listen,
+      "also serve the API on HOST:PORT over TCP with mutual TLS (see --issue-admin-cert)");
+  app.add_option(
+      "--issue-admin-cert", options.issue_admin_cert,
+      "write an operator certificate for ckecli --tls-dir into this directory, then exit");
   app.add_option("--admin-ttl", options.admin_ttl, "validity of --issue-admin-cert, a Go duration")
       ->capture_default_str();
 

@@ -21,7 +21,8 @@ struct ClusterOptions {
 nlohmann::ordered_json binds_json(const std::vector<config::Bind>& binds) {
   auto out = nlohmann::ordered_json::array();
   for (const auto& b : binds) {
-    out.push_back({{"source", b.source}, {"destination", b.destination}, {"read_only", b.read_only}});
+    out.push_back(
+        {{"source", b.source}, {"destination", b.destination}, {"read_only", b.read_only}});
   }
   return out;
 }
@@ -30,7 +31,9 @@ nlohmann::ordered_json binds_json(const std::vector<config::Bind>& binds) {
 nlohmann::ordered_json cluster_json(const config::ClusterConfig& c) {
   nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
   for (const auto& n : c.nodes) {
-    nodes.push_back({{"address", n.address}, {"hostname", n.hostname}, {"user", n.user},
+    nodes.push_back({{"address", n.address},
+                     {"hostname", n.hostname},
+                     {"user", n.user},
                      {"control_plane", n.control_plane}});
   }
   nlohmann::ordered_json env = nlohmann::ordered_json::object();
@@ -59,7 +62,8 @@ nlohmann::ordered_json cluster_json(const config::ClusterConfig& c) {
 }  // namespace
 
 void add_cluster_commands(CLI::App& app, const Connection& connection) {
-  auto* cluster = app.add_subcommand("cluster", "apply or show the cluster description (cluster.yml)");
+  auto* cluster =
+      app.add_subcommand("cluster", "apply or show the cluster description (cluster.yml)");
   cluster->require_subcommand(1);
   auto options = std::make_shared<ClusterOptions>();
 

@@ -22,8 +22,9 @@ namespace {
 std::string read_tls_file(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) {
-    throw Error("cannot read " + path.string() + " (make the directory with cke --issue-admin-cert DIR)",
-                CKE_NOT_FOUND);
+    throw Error(
+        "cannot read " + path.string() + " (make the directory with cke --issue-admin-cert DIR)",
+        CKE_NOT_FOUND);
   }
   std::stringstream text;
   text << in.rdbuf();
@@ -43,8 +44,9 @@ std::unique_ptr<v1::Cke::Stub> Connection::stub() const {
     dir = env;
   }
   if (dir.empty()) {
-    throw Error("--server " + target + " is TCP, which needs an operator certificate: give --tls-dir DIR "
-                "(or CKE_TLS_DIR) made with cke --issue-admin-cert DIR",
+    throw Error("--server " + target +
+                    " is TCP, which needs an operator certificate: give --tls-dir DIR "
+                    "(or CKE_TLS_DIR) made with cke --issue-admin-cert DIR",
                 CKE_INVALID_ARGUMENT);
   }
   grpc::SslCredentialsOptions tls;
@@ -60,10 +62,12 @@ void Connection::check(const grpc::Status& status) const {
   }
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
     const bool tcp = address().rfind("unix:", 0) != 0;
-    throw Error("cannot reach cke at " + address() + " (" + status.error_message() +
-                    "); is cke running? Point ckecli at it with --server or CKE_SERVER" +
-                    (tcp ? ", and check that --tls-dir holds a certificate from cke --issue-admin-cert" : ""),
-                CKE_UNAVAILABLE);
+    throw Error(
+        "cannot reach cke at " + address() + " (" + status.error_message() +
+            "); is cke running? Point ckecli at it with --server or CKE_SERVER" +
+            (tcp ? ", and check that --tls-dir holds a certificate from cke --issue-admin-cert"
+                 : ""),
+        CKE_UNAVAILABLE);
   }
   throw Error(status.error_message(), static_cast<int32_t>(status.error_code()));
 }

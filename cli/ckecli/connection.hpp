@@ -23,6 +23,7 @@ struct Connection {
 };
 
 // A context with a deadline suited to the call.
-std::unique_ptr<grpc::ClientContext> call_context(std::chrono::seconds timeout = std::chrono::seconds(30));
+std::unique_ptr<grpc::ClientContext> call_context(
+    std::chrono::seconds timeout = std::chrono::seconds(30));
 
 }  // namespace cke::cli

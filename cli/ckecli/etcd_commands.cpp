@@ -17,13 +17,15 @@ namespace {
 struct EtcdOptions {
   std::string output;
   std::string ttl;
+  std::string key_type;
   std::string user;
   std::string prefix;
 };
 
 // {"certificate", "private_key", "ca_certificate"} in that order, or three files in the current
 // directory: etcd-ca.crt, etcd-USER.crt, etcd-USER.key, all 0600 (only the owner needs them).
-void print_certificate(const v1::Certificate& cert, const std::string& user, const std::string& output) {
+void print_certificate(const v1::Certificate& cert, const std::string& user,
+                       const std::string& output) {
   if (output == "file") {
     write_file_atomically("etcd-ca.crt", cert.ca_certificate(), 0600);
     write_file_atomically("etcd-" + user + ".crt", cert.certificate(), 0600);
@@ -59,9 +61,15 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
   });
 
   auto* issue = etcd->add_subcommand("issue", "issue a client certificate for USER");
-  issue->add_option("--ttl", options->ttl, "validity, a Go duration (24h, 90m, 1h30m)")->default_str("87600h");
+  issue->add_option("--ttl", options->ttl, "validity, a Go duration (24h, 90m, 1h30m)")
+      ->default_str("87600h");
   add_cert_output_flag(*issue, options->output);
-  issue->add_option("USER", options->user, "etcd user name (the certificate's common name)")->required();
+  options->key_type = "ecdsa";
+  issue->add_option("--key-type", options->key_type, "ecdsa (P-256) or rsa (2048 bits)")
+      ->check(CLI::IsMember({"ecdsa", "rsa"}))
+      ->capture_default_str();
+  issue->add_option("USER", options->user, "etcd user name (the certificate's common name)")
+      ->required();
   issue->callback([options, &connection] {
     v1::IssueRequest request;
     if (options->user.empty()) {
@@ -69,6 +77,7 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
     }
     request.set_user(options->user);
     request.set_ttl_seconds(options->ttl.empty() ? 0 : parse_duration(options->ttl).count());
+    request.set_key_type(options->key_type);
     v1::Certificate cert;
     auto context = call_context();
     connection.check(connection.stub()->Issue(context.get(), request, &cert));
@@ -82,7 +91,8 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
   user_add->callback([options, &connection] {
     check_user_name(options->user);  // the same check cke makes, without a round trip
     if (options->prefix.empty()) {
-      throw Error("PREFIX is empty: give the key prefix the user may read and write", CKE_INVALID_ARGUMENT);
+      throw Error("PREFIX is empty: give the key prefix the user may read and write",
+                  CKE_INVALID_ARGUMENT);
     }
     v1::UserAddRequest request;
     request.set_user(options->user);
@@ -90,8 +100,8 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
     v1::UserAddResponse response;
     auto context = call_context();
     connection.check(connection.stub()->UserAdd(context.get(), request, &response));
-    std::cout << (response.completed_earlier_attempt() ? "completed user " : "added user ") << options->user
-              << " with prefix " << options->prefix << "\n";
+    std::cout << (response.completed_earlier_attempt() ? "completed user " : "added user ")
+              << options->user << " with prefix " << options->prefix << "\n";
   });
 
   auto* user_list = etcd->add_subcommand("user-list", "list etcd users, their roles and prefixes");
@@ -103,9 +113,10 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
     if (options->output == "json") {
       auto out = nlohmann::ordered_json::array();
       for (const auto& u : response.users()) {
-        out.push_back({{"name", u.name()},
-                       {"roles", std::vector<std::string>(u.roles().begin(), u.roles().end())},
-                       {"prefixes", std::vector<std::string>(u.prefixes().begin(), u.prefixes().end())}});
+        out.push_back(
+            {{"name", u.name()},
+             {"roles", std::vector<std::string>(u.roles().begin(), u.roles().end())},
+             {"prefixes", std::vector<std::string>(u.prefixes().begin(), u.prefixes().end())}});
       }
       std::cout << out.dump(2) << "\n";
       return;

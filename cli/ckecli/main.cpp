@@ -23,8 +23,9 @@ int main(int argc, char** argv) {
   app.add_option("--server", connection.server,
                  "cke's API: unix:///PATH or HOST:PORT (default: $CKE_SERVER, else " +
                      std::string(cke::cli::kDefaultServer) + ")");
-  app.add_option("--tls-dir", connection.tls_dir,
-                 "for a HOST:PORT server: the directory cke --issue-admin-cert wrote (default: $CKE_TLS_DIR)");
+  app.add_option(
+      "--tls-dir", connection.tls_dir,
+      "for a HOST:PORT server: the directory cke --issue-admin-cert wrote (default: $CKE_TLS_DIR)");
   cke::cli::add_cluster_commands(app, connection);
   cke::cli::add_etcd_commands(app, connection);
   cke::cli::add_status_commands(app, connection);

@@ -22,8 +22,8 @@ nlohmann::ordered_json member_json(const v1::Member& m) {
 }
 
 void print_member_table(const google::protobuf::RepeatedPtrField<v1::Member>& members) {
-  std::printf("%-16s %-17s %-8s %-8s %-8s %-7s %10s %9s\n", "NAME", "ID", "STATE", "HEALTHY", "IN-SYNC",
-              "LEADER", "DB-SIZE", "REVISION");
+  std::printf("%-16s %-17s %-8s %-8s %-8s %-7s %10s %9s\n", "NAME", "ID", "STATE", "HEALTHY",
+              "IN-SYNC", "LEADER", "DB-SIZE", "REVISION");
   for (const auto& m : members) {
     std::printf("%-16s %-17s %-8s %-8s %-8s %-7s %10lld %9lld\n", m.name().c_str(), m.id().c_str(),
                 m.runtime_state().c_str(), m.healthy() ? "yes" : "no", m.in_sync() ? "yes" : "no",

@@ -16,8 +16,12 @@ struct StatusOptions {
 };
 
 nlohmann::ordered_json operation_json(const v1::Operation& o) {
-  return {{"id", o.id()},         {"operation", o.operation()},     {"target", o.target()},
-          {"started_at", o.started_at()}, {"finished_at", o.finished_at()}, {"result", o.result()},
+  return {{"id", o.id()},
+          {"operation", o.operation()},
+          {"target", o.target()},
+          {"started_at", o.started_at()},
+          {"finished_at", o.finished_at()},
+          {"result", o.result()},
           {"message", o.message()}};
 }
 
@@ -26,40 +30,48 @@ nlohmann::ordered_json operation_json(const v1::Operation& o) {
 void add_status_commands(CLI::App& app, const Connection& connection) {
   auto options = std::make_shared<StatusOptions>();
 
-  auto* status = app.add_subcommand("status", "the cluster's phase, members, health and last operation");
+  auto* status =
+      app.add_subcommand("status", "the cluster's phase, members, health and last operation");
   add_output_flag(*status, options->output);
   status->callback([options, &connection] {
     v1::StatusResponse s;
     auto context = call_context();
     connection.check(connection.stub()->Status(context.get(), v1::Empty(), &s));
     if (options->output == "json") {
-      nlohmann::ordered_json out = {{"cluster_name", s.cluster_name()}, {"phase", s.phase()},
-                                    {"phase_detail", s.phase_detail()}, {"cluster_id", s.cluster_id()},
-                                    {"auth_enabled", s.auth_enabled()}, {"leader", s.leader()}};
+      nlohmann::ordered_json out = {
+          {"cluster_name", s.cluster_name()}, {"phase", s.phase()},
+          {"phase_detail", s.phase_detail()}, {"cluster_id", s.cluster_id()},
+          {"auth_enabled", s.auth_enabled()}, {"leader", s.leader()}};
       out["members"] = nlohmann::ordered_json::array();
       for (const auto& m : s.members()) {
         out["members"].push_back(member_json(m));
       }
-      out["last_operation"] = s.has_last_operation() ? operation_json(s.last_operation()) : nlohmann::ordered_json();
+      out["last_operation"] =
+          s.has_last_operation() ? operation_json(s.last_operation()) : nlohmann::ordered_json();
       std::cout << out.dump(2) << "\n";
       return;
     }
-    std::cout << "cluster:  " << s.cluster_name() << " (" << (s.cluster_id().empty() ? "not bootstrapped" : s.cluster_id())
-              << ")\nphase:    " << s.phase() << (s.phase_detail().empty() ? "" : ": " + s.phase_detail())
-              << "\nauth:     " << (s.auth_enabled() ? "enabled" : "not enabled") << "\nleader:   "
-              << (s.leader().empty() ? "none" : s.leader()) << "\n";
+    std::cout << "cluster:  " << s.cluster_name() << " ("
+              << (s.cluster_id().empty() ? "not bootstrapped" : s.cluster_id())
+              << ")\nphase:    " << s.phase()
+              << (s.phase_detail().empty() ? "" : ": " + s.phase_detail())
+              << "\nauth:     " << (s.auth_enabled() ? "enabled" : "not enabled")
+              << "\nleader:   " << (s.leader().empty() ? "none" : s.leader()) << "\n";
     if (s.has_last_operation()) {
       const auto& o = s.last_operation();
-      std::cout << "last op:  #" << o.id() << " " << o.operation() << (o.target().empty() ? "" : " " + o.target())
-                << ": " << o.result() << (o.message().empty() ? "" : " (" + o.message() + ")") << "\n";
+      std::cout << "last op:  #" << o.id() << " " << o.operation()
+                << (o.target().empty() ? "" : " " + o.target()) << ": " << o.result()
+                << (o.message().empty() ? "" : " (" + o.message() + ")") << "\n";
     }
     std::cout << "\n";
     print_member_table(s.members());
   });
 
-  auto* history = app.add_subcommand("history", "recent operations with their results, oldest first");
+  auto* history =
+      app.add_subcommand("history", "recent operations with their results, oldest first");
   add_output_flag(*history, options->output);
-  history->add_option("--limit", options->limit, "how many (0: all that are kept)")->capture_default_str();
+  history->add_option("--limit", options->limit, "how many (0: all that are kept)")
+      ->capture_default_str();
   history->callback([options, &connection] {
     v1::HistoryRequest request;
     request.set_limit(options->limit);
@@ -74,10 +86,12 @@ void add_status_commands(CLI::App& app, const Connection& connection) {
       std::cout << out.dump(2) << "\n";
       return;
     }
-    std::printf("%-5s %-20s %-20s %-12s %-22s %s\n", "ID", "STARTED", "OPERATION", "RESULT", "TARGET", "MESSAGE");
+    std::printf("%-5s %-20s %-20s %-12s %-22s %s\n", "ID", "STARTED", "OPERATION", "RESULT",
+                "TARGET", "MESSAGE");
     for (const auto& o : response.operations()) {
-      std::printf("%-5lld %-20s %-20s %-12s %-22s %s\n", static_cast<long long>(o.id()), o.started_at().c_str(),
-                  o.operation().c_str(), o.result().c_str(), o.target().c_str(), o.message().c_str());
+      std::printf("%-5lld %-20s %-20s %-12s %-22s %s\n", static_cast<long long>(o.id()),
+                  o.started_at().c_str(), o.operation().c_str(), o.result().c_str(),
+                  o.target().c_str(), o.message().c_str());
     }
   });
 }

@@ -9,8 +9,9 @@ namespace cke::cli {
 
 std::chrono::seconds parse_duration(const std::string& text) {
   const auto invalid = [&](const std::string& why) {
-    return Error("invalid duration \"" + text + "\": " + why + " (use Go's form, e.g. 24h, 90m, 1h30m, 45s)",
-                 CKE_INVALID_ARGUMENT);
+    return Error(
+        "invalid duration \"" + text + "\": " + why + " (use Go's form, e.g. 24h, 90m, 1h30m, 45s)",
+        CKE_INVALID_ARGUMENT);
   };
   if (text.empty()) {
     throw invalid("empty");
@@ -19,7 +20,8 @@ std::chrono::seconds parse_duration(const std::string& text) {
   size_t i = 0;
   while (i < text.size()) {
     const size_t number_start = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) != 0 || text[i] == '.')) {
+    while (i < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[i])) != 0 || text[i] == '.')) {
       ++i;
     }
     if (i == number_start) {

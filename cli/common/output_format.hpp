@@ -8,7 +8,8 @@
 namespace cke::cli {
 
 // Adds `-output` to `command`, one of `choices`, defaulting to `fallback`, stored in `format`.
-inline CLI::Option* add_output_flag(CLI::App& command, std::string& format, const std::string& fallback = "table",
+inline CLI::Option* add_output_flag(CLI::App& command, std::string& format,
+                                    const std::string& fallback = "table",
                                     const std::vector<std::string>& choices = {"table", "json"}) {
   format = fallback;
   return command.add_option("--output,-o", format, "output format")

@@ -86,8 +86,9 @@ void fill_members(const controller::StatusSnapshot& snapshot,
 std::shared_ptr<etcd::Client> ApiService::healthy_client() {
   const auto snapshot = controller_.status();
   if (!snapshot.config) {
-    throw Error("no cluster yet (phase " + snapshot.phase + "): apply one with ckecli cluster set FILE",
-                CKE_FAILED_PRECONDITION);
+    throw Error(
+        "no cluster yet (phase " + snapshot.phase + "): apply one with ckecli cluster set FILE",
+        CKE_FAILED_PRECONDITION);
   }
   std::vector<std::string> candidates;
   if (snapshot.observed.leader) {
@@ -99,8 +100,8 @@ std::shared_ptr<etcd::Client> ApiService::healthy_client() {
     }
   }
   if (candidates.empty() || !snapshot.observed.quorum_write_ok) {
-    throw Error("the etcd cluster is not available (phase " + snapshot.phase + ": " + snapshot.detail +
-                    "); check ckecli status",
+    throw Error("the etcd cluster is not available (phase " + snapshot.phase + ": " +
+                    snapshot.detail + "); check ckecli status",
                 CKE_UNAVAILABLE);
   }
   return env_.etcd().client(controller::client_endpoint(*snapshot.config, candidates.front()));
@@ -109,7 +110,8 @@ std::shared_ptr<etcd::Client> ApiService::healthy_client() {
 grpc::Status ApiService::ClusterSet(grpc::ServerContext*, const v1::ClusterSetRequest* request,
                                     v1::ClusterSetResponse* response) {
   return handle([&] {
-    const auto warnings = controller_.set_cluster(request->yaml(), request->source().empty() ? "cluster.yml" : request->source());
+    const auto warnings = controller_.set_cluster(
+        request->yaml(), request->source().empty() ? "cluster.yml" : request->source());
     for (const auto& w : warnings) {
       spdlog::warn("{}", w);
       response->add_warnings(w);
@@ -117,7 +119,8 @@ grpc::Status ApiService::ClusterSet(grpc::ServerContext*, const v1::ClusterSetRe
   });
 }
 
-grpc::Status ApiService::ClusterGet(grpc::ServerContext*, const v1::Empty*, v1::ClusterGetResponse* response) {
+grpc::Status ApiService::ClusterGet(grpc::ServerContext*, const v1::Empty*,
+                                    v1::ClusterGetResponse* response) {
   return handle([&] {
     const auto s = controller_.state();
     if (s.cluster_yaml.empty()) {
@@ -128,18 +131,22 @@ grpc::Status ApiService::ClusterGet(grpc::ServerContext*, const v1::Empty*, v1::
   });
 }
 
-grpc::Status ApiService::RootIssue(grpc::ServerContext*, const v1::Empty*, v1::Certificate* response) {
+grpc::Status ApiService::RootIssue(grpc::ServerContext*, const v1::Empty*,
+                                   v1::Certificate* response) {
   return handle([&] {
-    fill(response, env_.issuer().client("root", pki::kRootCertificateTtl), env_.issuer().server_ca());
+    fill(response, env_.issuer().client("root", pki::kRootCertificateTtl),
+         env_.issuer().server_ca());
     spdlog::info("issued a root client certificate valid for 2 hours");
   });
 }
 
-grpc::Status ApiService::Issue(grpc::ServerContext*, const v1::IssueRequest* request, v1::Certificate* response) {
+grpc::Status ApiService::Issue(grpc::ServerContext*, const v1::IssueRequest* request,
+                               v1::Certificate* response) {
   return handle([&] {
     const std::string& user = request->user();
     if (user == "root") {
-      throw Error("root certificates are short-lived: use ckecli etcd root-issue", CKE_INVALID_ARGUMENT);
+      throw Error("root certificates are short-lived: use ckecli etcd root-issue",
+                  CKE_INVALID_ARGUMENT);
     }
     if (user.empty() || !valid_user_name(user)) {
       check_user_name(user);  // throws the sentence
@@ -147,13 +154,22 @@ grpc::Status ApiService::Issue(grpc::ServerContext*, const v1::IssueRequest* req
     if (request->ttl_seconds() < 0) {
       throw Error("the TTL must be positive", CKE_INVALID_ARGUMENT);
     }
-    const auto ttl = request->ttl_seconds() > 0 ? std::chrono::seconds(request->ttl_seconds()) : pki::kUserCertificateTtl;
-    fill(response, env_.issuer().client(user, ttl), env_.issuer().server_ca());
+    const auto ttl = request->ttl_seconds() > 0 ? std::chrono::seconds(request->ttl_seconds())
+                                                : pki::kUserCertificateTtl;
+    uint32_t key_type = CKE_KEY_ECDSA_P256;
+    if (request->key_type() == "rsa") {
+      key_type = CKE_KEY_RSA_2048;
+    } else if (!request->key_type().empty() && request->key_type() != "ecdsa") {
+      throw Error("unknown key type \"" + request->key_type() + "\": use ecdsa or rsa",
+                  CKE_INVALID_ARGUMENT);
+    }
+    fill(response, env_.issuer().client(user, ttl, key_type), env_.issuer().server_ca());
     spdlog::info("issued a client certificate for {} valid for {} s", user, ttl.count());
   });
 }
 
-grpc::Status ApiService::UserAdd(grpc::ServerContext*, const v1::UserAddRequest* request, v1::UserAddResponse* response) {
+grpc::Status ApiService::UserAdd(grpc::ServerContext*, const v1::UserAddRequest* request,
+                                 v1::UserAddResponse* response) {
   return handle([&] {
     check_user_name(request->user());
     if (request->prefix().empty()) {
@@ -179,7 +195,8 @@ grpc::Status ApiService::UserAdd(grpc::ServerContext*, const v1::UserAddRequest*
   });
 }
 
-grpc::Status ApiService::UserList(grpc::ServerContext*, const v1::Empty*, v1::UserListResponse* response) {
+grpc::Status ApiService::UserList(grpc::ServerContext*, const v1::Empty*,
+                                  v1::UserListResponse* response) {
   return handle([&] {
     auto client = healthy_client();
     for (const auto& name : client->user_list()) {
@@ -199,11 +216,13 @@ grpc::Status ApiService::UserList(grpc::ServerContext*, const v1::Empty*, v1::Us
   });
 }
 
-grpc::Status ApiService::UserRemove(grpc::ServerContext*, const v1::UserRemoveRequest* request, v1::Empty*) {
+grpc::Status ApiService::UserRemove(grpc::ServerContext*, const v1::UserRemoveRequest* request,
+                                    v1::Empty*) {
   return handle([&] {
     check_user_name(request->user());
     if (request->user() == "kube-apiserver") {
-      throw Error("user \"kube-apiserver\" is managed by cke (Kubernetes needs it)", CKE_INVALID_ARGUMENT);
+      throw Error("user \"kube-apiserver\" is managed by cke (Kubernetes needs it)",
+                  CKE_INVALID_ARGUMENT);
     }
     auto client = healthy_client();
     controller_.run_exclusive("user-remove", request->user(), [&] {
@@ -223,11 +242,13 @@ grpc::Status ApiService::UserRemove(grpc::ServerContext*, const v1::UserRemoveRe
   });
 }
 
-grpc::Status ApiService::MemberList(grpc::ServerContext*, const v1::Empty*, v1::MemberListResponse* response) {
+grpc::Status ApiService::MemberList(grpc::ServerContext*, const v1::Empty*,
+                                    v1::MemberListResponse* response) {
   return handle([&] { fill_members(controller_.status(), response->mutable_members()); });
 }
 
-grpc::Status ApiService::Status(grpc::ServerContext*, const v1::Empty*, v1::StatusResponse* response) {
+grpc::Status ApiService::Status(grpc::ServerContext*, const v1::Empty*,
+                                v1::StatusResponse* response) {
   return handle([&] {
     const auto snapshot = controller_.status();
     const auto s = controller_.state();
@@ -244,7 +265,8 @@ grpc::Status ApiService::Status(grpc::ServerContext*, const v1::Empty*, v1::Stat
   });
 }
 
-grpc::Status ApiService::History(grpc::ServerContext*, const v1::HistoryRequest* request, v1::HistoryResponse* response) {
+grpc::Status ApiService::History(grpc::ServerContext*, const v1::HistoryRequest* request,
+                                 v1::HistoryResponse* response) {
   return handle([&] {
     const auto s = controller_.state();
     size_t start = 0;

@@ -16,7 +16,7 @@ namespace cke {
 namespace {
 
 [[noreturn]] void fail(const std::string& what, const std::filesystem::path& path) {
-  const int32_t code = errno == ENOSPC ? CKE_RESOURCE_EXHAUSTED
+  const int32_t code = errno == ENOSPC   ? CKE_RESOURCE_EXHAUSTED
                        : errno == EACCES ? CKE_PERMISSION_DENIED
                                          : CKE_UNAVAILABLE;
   throw Error(what + " " + path.string() + ": " + std::strerror(errno), code);
@@ -31,10 +31,12 @@ void sync_directory(const std::filesystem::path& dir) {
   }
 }
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content, mode_t mode) {
+void write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           mode_t mode) {
   std::random_device random;
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
-  const std::filesystem::path temp = dir / ("." + path.filename().string() + ".tmp-" + std::to_string(random()));
+  const std::filesystem::path temp =
+      dir / ("." + path.filename().string() + ".tmp-" + std::to_string(random()));
   {
     const UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
     if (!fd) {

@@ -2,14 +2,15 @@
 // the same directory, fsync, rename over the target, fsync the directory.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string_view>
 
-#include <sys/types.h>
-
 namespace cke {
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content, mode_t mode);
+void write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           mode_t mode);
 
 // Creates `dir` (and parents) if needed and sets its mode (e.g. 0700).
 void ensure_private_dir(const std::filesystem::path& dir, mode_t mode = 0700);

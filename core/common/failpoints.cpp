@@ -31,7 +31,8 @@ Failpoints Failpoints::parse(const std::string& spec) {
     const size_t eq = item.find('=');
     const std::string action = eq == std::string::npos ? "" : item.substr(eq + 1);
     if (eq == 0 || (action != "crash" && action != "pause" && action != "error")) {
-      throw Error("CKE_FAILPOINTS: \"" + item + "\": expected NAME=crash|pause|error", CKE_INVALID_ARGUMENT);
+      throw Error("CKE_FAILPOINTS: \"" + item + "\": expected NAME=crash|pause|error",
+                  CKE_INVALID_ARGUMENT);
     }
     out.armed_[item.substr(0, eq)] = action;
   }

@@ -33,7 +33,8 @@ bool connects(const std::string& address, uint16_t port) {
 
 }  // namespace
 
-bool wait_for_tcp(const std::string& address, uint16_t port, std::chrono::steady_clock::duration timeout) {
+bool wait_for_tcp(const std::string& address, uint16_t port,
+                  std::chrono::steady_clock::duration timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     if (connects(address, port)) {

@@ -7,6 +7,7 @@
 
 namespace cke {
 
-bool wait_for_tcp(const std::string& address, uint16_t port, std::chrono::steady_clock::duration timeout);
+bool wait_for_tcp(const std::string& address, uint16_t port,
+                  std::chrono::steady_clock::duration timeout);
 
 }  // namespace cke

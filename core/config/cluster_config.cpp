@@ -56,8 +56,10 @@ class Reader {
   bool boolean(const YAML::Node& node, const std::string& path) {
     const std::string text = node.IsScalar() ? node.Scalar() : "";
     // YAML 1.1 booleans, plus the seed's `enable`/`disable`.
-    static const std::set<std::string> yes{"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "enable", "enabled"};
-    static const std::set<std::string> no{"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "disable", "disabled"};
+    static const std::set<std::string> yes{"true", "True", "TRUE", "yes",    "Yes",    "YES",
+                                           "on",   "On",   "ON",   "enable", "enabled"};
+    static const std::set<std::string> no{"false", "False", "FALSE", "no",      "No",      "NO",
+                                          "off",   "Off",   "OFF",   "disable", "disabled"};
     if (yes.contains(text)) {
       return true;
     }
@@ -129,7 +131,8 @@ class Reader {
 bool valid_ip(const std::string& text) {
   in_addr v4{};
   in6_addr v6{};
-  return ::inet_pton(AF_INET, text.c_str(), &v4) == 1 || ::inet_pton(AF_INET6, text.c_str(), &v6) == 1;
+  return ::inet_pton(AF_INET, text.c_str(), &v4) == 1 ||
+         ::inet_pton(AF_INET6, text.c_str(), &v6) == 1;
 }
 
 bool valid_dns_name(const std::string& name) {
@@ -155,7 +158,8 @@ void parse_nodes(Reader& r, const YAML::Node& node, ClusterConfig& config) {
     if (!n.IsMap()) {
       r.fail(at, "expected a mapping with an address, got " + Reader::shown(n));
     }
-    r.check_keys(n, at, {"address", "hostname", "user", "control_plane", "labels", "annotations", "taints"});
+    r.check_keys(
+        n, at, {"address", "hostname", "user", "control_plane", "labels", "annotations", "taints"});
     Node out;
     if (!n["address"]) {
       r.fail(at + ".address", "missing");
@@ -193,8 +197,9 @@ void parse_options(Reader& r, const YAML::Node& node, ClusterConfig& config) {
   // Options of the other Kubernetes components are CKE's, not cke's concern: accepted quietly.
   for (const auto& item : node) {
     const auto key = item.first.as<std::string>();
-    if (key != "etcd" && key != "kubelet" && key != "kube-api" && key != "kube-controller-manager" &&
-        key != "kube-scheduler" && key != "kube-proxy" && key != "rivers" && key != "etcd-rivers") {
+    if (key != "etcd" && key != "kubelet" && key != "kube-api" &&
+        key != "kube-controller-manager" && key != "kube-scheduler" && key != "kube-proxy" &&
+        key != "rivers" && key != "etcd-rivers") {
       r.warn("options." + key, "unknown key, ignored");
     }
   }
@@ -202,7 +207,9 @@ void parse_options(Reader& r, const YAML::Node& node, ClusterConfig& config) {
     if (!etcd.IsMap()) {
       r.fail("options.etcd", "expected a mapping, got " + Reader::shown(etcd));
     }
-    r.check_keys(etcd, "options.etcd", {"extra_args", "extra_env", "extra_binds", "client_port", "peer_port", "volume_name"});
+    r.check_keys(
+        etcd, "options.etcd",
+        {"extra_args", "extra_env", "extra_binds", "client_port", "peer_port", "volume_name"});
     if (const YAML::Node args = etcd["extra_args"]) {
       if (!args.IsSequence()) {
         r.fail("options.etcd.extra_args", "expected a list, got " + Reader::shown(args));
@@ -227,13 +234,16 @@ void parse_options(Reader& r, const YAML::Node& node, ClusterConfig& config) {
     }
     config.etcd.extra_binds = r.binds(etcd["extra_binds"], "options.etcd.extra_binds");
     if (etcd["client_port"]) {
-      config.etcd.client_port = static_cast<uint16_t>(r.integer(etcd["client_port"], "options.etcd.client_port", 1, 65535));
+      config.etcd.client_port = static_cast<uint16_t>(
+          r.integer(etcd["client_port"], "options.etcd.client_port", 1, 65535));
     }
     if (etcd["peer_port"]) {
-      config.etcd.peer_port = static_cast<uint16_t>(r.integer(etcd["peer_port"], "options.etcd.peer_port", 1, 65535));
+      config.etcd.peer_port =
+          static_cast<uint16_t>(r.integer(etcd["peer_port"], "options.etcd.peer_port", 1, 65535));
     }
     if (config.etcd.client_port == config.etcd.peer_port) {
-      r.fail("options.etcd.peer_port", "must differ from client_port (" + std::to_string(config.etcd.client_port) + ")");
+      r.fail("options.etcd.peer_port",
+             "must differ from client_port (" + std::to_string(config.etcd.client_port) + ")");
     }
   }
   if (const YAML::Node kubelet = node["kubelet"]) {
@@ -243,9 +253,11 @@ void parse_options(Reader& r, const YAML::Node& node, ClusterConfig& config) {
     config.kubelet.extra_binds = r.binds(kubelet["extra_binds"], "options.kubelet.extra_binds");
     if (const YAML::Node kc = kubelet["config"]) {
       if (kc["clusterDomain"]) {
-        config.kubelet.cluster_domain = r.string(kc["clusterDomain"], "options.kubelet.config.clusterDomain");
+        config.kubelet.cluster_domain =
+            r.string(kc["clusterDomain"], "options.kubelet.config.clusterDomain");
         if (!valid_dns_name(config.kubelet.cluster_domain)) {
-          r.fail("options.kubelet.config.clusterDomain", "invalid domain \"" + config.kubelet.cluster_domain + "\"");
+          r.fail("options.kubelet.config.clusterDomain",
+                 "invalid domain \"" + config.kubelet.cluster_domain + "\"");
         }
       }
     }
@@ -259,7 +271,8 @@ void parse_backup(Reader& r, const YAML::Node& node, ClusterConfig& config) {
   if (!node.IsMap()) {
     r.fail("etcd_backup", "expected a mapping, got " + Reader::shown(node));
   }
-  r.check_keys(node, "etcd_backup", {"enabled", "pvc_name", "schedule", "rotate", "compressor", "storage"});
+  r.check_keys(node, "etcd_backup",
+               {"enabled", "pvc_name", "schedule", "rotate", "compressor", "storage"});
   auto& b = config.etcd_backup;
   if (node["enabled"]) {
     b.enabled = r.boolean(node["enabled"], "etcd_backup.enabled");
@@ -274,7 +287,8 @@ void parse_backup(Reader& r, const YAML::Node& node, ClusterConfig& config) {
     b.rotate = static_cast<int>(r.integer(node["rotate"], "etcd_backup.rotate", 1, 100000));
   }
   if (b.enabled && b.schedule.empty()) {
-    r.fail("etcd_backup.schedule", "required when etcd_backup is enabled (a cron schedule such as \"0 * * * *\")");
+    r.fail("etcd_backup.schedule",
+           "required when etcd_backup is enabled (a cron schedule such as \"0 * * * *\")");
   }
 }
 
@@ -282,7 +296,8 @@ void parse_backup(Reader& r, const YAML::Node& node, ClusterConfig& config) {
 
 std::vector<Node> ClusterConfig::control_plane() const {
   std::vector<Node> out;
-  std::copy_if(nodes.begin(), nodes.end(), std::back_inserter(out), [](const Node& n) { return n.control_plane; });
+  std::copy_if(nodes.begin(), nodes.end(), std::back_inserter(out),
+               [](const Node& n) { return n.control_plane; });
   return out;
 }
 
@@ -292,14 +307,16 @@ ParsedConfig parse_cluster_config(const std::string& yaml_text, const std::strin
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
-    throw Error(source + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg, CKE_INVALID_ARGUMENT);
+    throw Error(source + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg,
+                CKE_INVALID_ARGUMENT);
   }
   if (!root.IsMap()) {
     throw Error(source + ": expected a mapping with name and nodes", CKE_INVALID_ARGUMENT);
   }
-  r.check_keys(root, "", {"name", "nodes", "options", "etcd_backup", "service_subnet", "pod_subnet",
-                          "dns_servers", "dns_service", "ssh_key", "taint_control_plane", "reboot",
-                          "repair", "cpu_reservation"});
+  r.check_keys(
+      root, "",
+      {"name", "nodes", "options", "etcd_backup", "service_subnet", "pod_subnet", "dns_servers",
+       "dns_service", "ssh_key", "taint_control_plane", "reboot", "repair", "cpu_reservation"});
   ParsedConfig out;
   auto& config = out.config;
   if (!root["name"]) {

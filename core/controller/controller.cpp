@@ -31,7 +31,8 @@ Controller::Controller(Environment& env) : env_(env) {
     if (record.result == "running") {
       record.result = "interrupted";
       record.finished_at = format_utc(env_.clock().now());
-      record.message = "cke stopped during the operation; it is decided again from what is observed";
+      record.message =
+          "cke stopped during the operation; it is decided again from what is observed";
       changed = true;
     }
   }
@@ -56,7 +57,8 @@ void Controller::publish(const state::State& s) {
   state_ = s;
 }
 
-int64_t Controller::record_start(state::State& s, const std::string& name, const std::string& target) {
+int64_t Controller::record_start(state::State& s, const std::string& name,
+                                 const std::string& target) {
   state::OperationRecord record;
   record.id = s.next_operation_id++;
   record.operation = name;
@@ -72,7 +74,8 @@ int64_t Controller::record_start(state::State& s, const std::string& name, const
   return record.id;
 }
 
-void Controller::record_finish(state::State& s, int64_t id, const std::string& result, const std::string& message) {
+void Controller::record_finish(state::State& s, int64_t id, const std::string& result,
+                               const std::string& message) {
   for (auto& record : s.history) {
     if (record.id == id) {
       record.finished_at = format_utc(env_.clock().now());
@@ -100,10 +103,12 @@ void Controller::run_exclusive(const std::string& name, const std::string& targe
   record_finish(s, id, "ok", "");
 }
 
-std::vector<std::string> Controller::set_cluster(const std::string& yaml, const std::string& source) {
+std::vector<std::string> Controller::set_cluster(const std::string& yaml,
+                                                 const std::string& source) {
   auto parsed = config::parse_cluster_config(yaml, source);  // throws before anything changes
   if (env_.runtime_name() == "local" && !parsed.config.etcd.extra_binds.empty()) {
-    parsed.warnings.push_back(source + ": options.etcd.extra_binds: the local runtime runs etcd without "
+    parsed.warnings.push_back(source +
+                              ": options.etcd.extra_binds: the local runtime runs etcd without "
                               "containers and ignores bind mounts");
   }
   {
@@ -115,8 +120,9 @@ std::vector<std::string> Controller::set_cluster(const std::string& yaml, const 
         now.push_back(node.address);
       }
       if (now != s.members) {
-        parsed.warnings.push_back(source + ": the control-plane nodes differ from the bootstrapped members (" +
-                                  joined(s.members) + "); membership changes are not applied yet");
+        parsed.warnings.push_back(
+            source + ": the control-plane nodes differ from the bootstrapped members (" +
+            joined(s.members) + "); membership changes are not applied yet");
       }
     }
     s.cluster_yaml = yaml;
@@ -145,13 +151,17 @@ void Controller::wake() {
   wake_cv_.notify_all();
 }
 
-void Controller::execute(const config::ClusterConfig& config, state::State& s, const Decision& decision,
-                         const ClusterObservation& observed) {
+void Controller::execute(const config::ClusterConfig& config, state::State& s,
+                         const Decision& decision, const ClusterObservation& observed) {
   switch (*decision.operation) {
     case OperationKind::bootstrap: bootstrap(env_, config, s, decision.targets); break;
-    case OperationKind::resume_bootstrap: resume_bootstrap(env_, config, s, decision.targets); break;
+    case OperationKind::resume_bootstrap:
+      resume_bootstrap(env_, config, s, decision.targets);
+      break;
     case OperationKind::complete_bootstrap: complete_bootstrap(env_, s, observed); break;
-    case OperationKind::start_member: start_member(env_, config, s, decision.targets.front()); break;
+    case OperationKind::start_member:
+      start_member(env_, config, s, decision.targets.front());
+      break;
     case OperationKind::auth_setup: auth_setup(env_, config, s, observed); break;
   }
 }
@@ -161,7 +171,8 @@ bool Controller::pass() {
   state::State s = state();
   if (s.cluster_yaml.empty()) {
     const std::lock_guard data_lock(data_mutex_);
-    status_ = {"no-cluster", "no cluster.yml applied yet: ckecli cluster set FILE", std::nullopt, {}};
+    status_ = {
+        "no-cluster", "no cluster.yml applied yet: ckecli cluster set FILE", std::nullopt, {}};
     return false;
   }
   config::ClusterConfig config;

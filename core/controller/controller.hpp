@@ -37,7 +37,8 @@ class Controller {
 
   // Applies cluster.yml text (validated; a refused file changes nothing). Returns the warnings.
   std::vector<std::string> set_cluster(const std::string& yaml, const std::string& source);
-  // Applies `yaml` only when no cluster is applied yet; returns false (and changes nothing) if one is.
+  // Applies `yaml` only when no cluster is applied yet; returns false (and changes nothing) if one
+  // is.
   bool set_cluster_if_none(const std::string& yaml, const std::string& source,
                            std::vector<std::string>& warnings);
 
@@ -46,13 +47,15 @@ class Controller {
 
   // Runs `body` as a recorded operation (history: name, target, result), exclusively with the
   // controller's own operations. Exceptions propagate after being recorded.
-  void run_exclusive(const std::string& name, const std::string& target, const std::function<void()>& body);
+  void run_exclusive(const std::string& name, const std::string& target,
+                     const std::function<void()>& body);
 
   void wake();
 
  private:
   int64_t record_start(state::State& s, const std::string& name, const std::string& target);
-  void record_finish(state::State& s, int64_t id, const std::string& result, const std::string& message);
+  void record_finish(state::State& s, int64_t id, const std::string& result,
+                     const std::string& message);
   void publish(const state::State& s);
   void execute(const config::ClusterConfig& config, state::State& s, const Decision& decision,
                const ClusterObservation& observed);

@@ -34,7 +34,8 @@ const char* operation_name(OperationKind kind) {
   return "unknown";
 }
 
-std::vector<std::string> member_addresses(const config::ClusterConfig& config, const state::State& state) {
+std::vector<std::string> member_addresses(const config::ClusterConfig& config,
+                                          const state::State& state) {
   if (state.bootstrap_started) {
     return state.members;
   }
@@ -53,7 +54,8 @@ Decision decide(const config::ClusterConfig& /*config*/, const state::State& sta
 
   if (!state.bootstrap_started) {
     if (absent.size() == total) {
-      return {"bootstrapping", "starting " + std::to_string(total) + " members", OperationKind::bootstrap, absent};
+      return {"bootstrapping", "starting " + std::to_string(total) + " members",
+              OperationKind::bootstrap, absent};
     }
     std::vector<std::string> with_data;
     for (const auto& m : observed.members) {
@@ -73,14 +75,17 @@ Decision decide(const config::ClusterConfig& /*config*/, const state::State& sta
     std::vector<std::string> not_running = absent;
     not_running.insert(not_running.end(), stopped.begin(), stopped.end());
     if (!not_running.empty()) {
-      return {"bootstrapping", "starting " + joined(not_running), OperationKind::resume_bootstrap, not_running};
+      return {"bootstrapping", "starting " + joined(not_running), OperationKind::resume_bootstrap,
+              not_running};
     }
     if (observed.healthy()) {
       return {"bootstrapping", "all members healthy", OperationKind::complete_bootstrap, {}};
     }
-    return {"bootstrapping", "waiting for the members to become healthy" +
-                                 (observed.error.empty() ? "" : ": " + observed.error),
-            std::nullopt, {}};
+    return {"bootstrapping",
+            "waiting for the members to become healthy" +
+                (observed.error.empty() ? "" : ": " + observed.error),
+            std::nullopt,
+            {}};
   }
 
   // Bootstrapped: never a new cluster. Lost data is for a restore (or, later, a replacement).
@@ -91,17 +96,26 @@ Decision decide(const config::ClusterConfig& /*config*/, const state::State& sta
               "the data of " + joined(absent) +
                   " is gone and the rest cannot form a quorum: restore from a backup "
                   "(ckecli etcd restore FILE)",
-              std::nullopt, {}};
+              std::nullopt,
+              {}};
     }
     if (!stopped.empty()) {
-      return {"degraded", "starting " + stopped.front(), OperationKind::start_member, {stopped.front()}};
+      return {"degraded",
+              "starting " + stopped.front(),
+              OperationKind::start_member,
+              {stopped.front()}};
     }
     return {"degraded",
-            "the data of " + joined(absent) + " is gone; the other members serve (replacing members is not supported yet)",
-            std::nullopt, {}};
+            "the data of " + joined(absent) +
+                " is gone; the other members serve (replacing members is not supported yet)",
+            std::nullopt,
+            {}};
   }
   if (!stopped.empty()) {
-    return {"starting-members", "starting " + stopped.front(), OperationKind::start_member, {stopped.front()}};
+    return {"starting-members",
+            "starting " + stopped.front(),
+            OperationKind::start_member,
+            {stopped.front()}};
   }
   if (!observed.healthy()) {
     std::string why = observed.error;
@@ -110,12 +124,16 @@ Decision decide(const config::ClusterConfig& /*config*/, const state::State& sta
         why += (why.empty() ? "" : "; ") + m.address + ": " + m.error;
       }
     }
-    return {"waiting-for-health", why.empty() ? "waiting for the members to become healthy" : why,
-            std::nullopt, {}};
+    return {"waiting-for-health",
+            why.empty() ? "waiting for the members to become healthy" : why,
+            std::nullopt,
+            {}};
   }
   if (!state.auth_enabled) {
-    return {"setting-up-auth", "creating users root and kube-apiserver, then enabling auth",
-            OperationKind::auth_setup, {}};
+    return {"setting-up-auth",
+            "creating users root and kube-apiserver, then enabling auth",
+            OperationKind::auth_setup,
+            {}};
   }
   return {"healthy", std::to_string(total) + " members healthy and in sync", std::nullopt, {}};
 }

@@ -32,7 +32,8 @@ struct Decision {
 
 // The addresses of the etcd members: the bootstrapped set once a bootstrap was recorded, the
 // control-plane nodes before.
-std::vector<std::string> member_addresses(const config::ClusterConfig& config, const state::State& state);
+std::vector<std::string> member_addresses(const config::ClusterConfig& config,
+                                          const state::State& state);
 
 Decision decide(const config::ClusterConfig& config, const state::State& state,
                 const ClusterObservation& observed);

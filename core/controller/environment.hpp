@@ -19,8 +19,9 @@ namespace cke::controller {
 
 class Environment {
  public:
-  Environment(std::filesystem::path data_dir, plugin::Runtime& runtime, pki::CertificateIssuer& issuer,
-              state::StateStore& store, const Clock& clock, Failpoints failpoints)
+  Environment(std::filesystem::path data_dir, plugin::Runtime& runtime,
+              pki::CertificateIssuer& issuer, state::StateStore& store, const Clock& clock,
+              Failpoints failpoints)
       : data_dir_(std::move(data_dir)),
         runtime_(runtime),
         issuer_(issuer),

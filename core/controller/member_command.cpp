@@ -19,13 +19,15 @@ std::string peer_url(const config::ClusterConfig& config, const std::string& add
   return "https://" + host_port(address, config.etcd.peer_port);
 }
 
-std::vector<std::string> etcd_command(const config::ClusterConfig& config, const std::string& address,
+std::vector<std::string> etcd_command(const config::ClusterConfig& config,
+                                      const std::string& address,
                                       const std::vector<std::string>& members,
                                       const std::string& cluster_token,
                                       const std::filesystem::path& member_dir) {
   std::string initial_cluster;
   for (const auto& member : members) {
-    initial_cluster += (initial_cluster.empty() ? "" : ",") + member + "=" + peer_url(config, member);
+    initial_cluster +=
+        (initial_cluster.empty() ? "" : ",") + member + "=" + peer_url(config, member);
   }
   const auto file = [&](const char* relative) { return (member_dir / relative).string(); };
   std::vector<std::string> argv = {

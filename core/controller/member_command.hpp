@@ -10,7 +10,8 @@
 namespace cke::controller {
 
 std::string host_port(const std::string& address, uint16_t port);  // "[::1]:2379" for IPv6
-std::string client_endpoint(const config::ClusterConfig& config, const std::string& address);  // host:port
+std::string client_endpoint(const config::ClusterConfig& config,
+                            const std::string& address);  // host:port
 std::string client_url(const config::ClusterConfig& config, const std::string& address);
 std::string peer_url(const config::ClusterConfig& config, const std::string& address);
 
@@ -24,7 +25,8 @@ inline constexpr const char* kPeerCa = "pki/peer-ca.crt";
 
 // etcd with TLS and client-certificate authentication on both client and peer URLs. `members`
 // is the initial cluster (used by etcd only while the data directory is empty).
-std::vector<std::string> etcd_command(const config::ClusterConfig& config, const std::string& address,
+std::vector<std::string> etcd_command(const config::ClusterConfig& config,
+                                      const std::string& address,
                                       const std::vector<std::string>& members,
                                       const std::string& cluster_token,
                                       const std::filesystem::path& member_dir);

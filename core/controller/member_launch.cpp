@@ -35,13 +35,15 @@ void launch_member(Environment& env, const config::ClusterConfig& config, const 
   handle.write_file(kPeerKey, 0600, peer.private_key_pem);
   env.failpoint(failpoint_prefix + ".after-files");
 
-  handle.start(etcd_command(config, address, state.members, state.cluster_token, env.member_dir(address)),
-               etcd_environment(config));
+  handle.start(
+      etcd_command(config, address, state.members, state.cluster_token, env.member_dir(address)),
+      etcd_environment(config));
   env.failpoint(failpoint_prefix + ".after-start");
   // Staggered start (ETCD-NOTES): the next member starts once this one serves its peer port.
   if (!wait_for_tcp(address, config.etcd.peer_port, std::chrono::seconds(15))) {
-    throw Error("etcd on " + address + " did not open its peer port " + std::to_string(config.etcd.peer_port) +
-                    " within 15 s; see " + (env.member_dir(address) / "etcd.log").string(),
+    throw Error("etcd on " + address + " did not open its peer port " +
+                    std::to_string(config.etcd.peer_port) + " within 15 s; see " +
+                    (env.member_dir(address) / "etcd.log").string(),
                 CKE_UNAVAILABLE);
   }
 }

@@ -26,8 +26,8 @@ bool ClusterObservation::all_running() const {
 bool ClusterObservation::healthy() const {
   return quorum_write_ok && !members.empty() &&
          std::all_of(members.begin(), members.end(), [](const auto& m) {
-           return m.runtime.state == plugin::MemberState::running && m.in_member_list && m.reachable &&
-                  m.in_sync;
+           return m.runtime.state == plugin::MemberState::running && m.in_member_list &&
+                  m.reachable && m.in_sync;
          });
 }
 
@@ -120,11 +120,14 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
       continue;
     }
     try {
-      const auto read = env.etcd().client(client_endpoint(config, m.address))->range("cke/health", "", true, true);
+      const auto read = env.etcd()
+                            .client(client_endpoint(config, m.address))
+                            ->range("cke/health", "", true, true);
       m.revision = read.header().revision();
       m.in_sync = m.revision >= out.health_revision;
       if (!m.in_sync) {
-        m.error = "behind: revision " + std::to_string(m.revision) + " < " + std::to_string(out.health_revision);
+        m.error = "behind: revision " + std::to_string(m.revision) + " < " +
+                  std::to_string(out.health_revision);
       }
     } catch (const std::exception& e) {
       m.error = e.what();

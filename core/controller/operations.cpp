@@ -20,7 +20,8 @@ std::string random_token(const std::string& cluster_name) {
 }
 
 // The endpoint of a member that answers, the leader first.
-std::string healthy_endpoint(const config::ClusterConfig& config, const ClusterObservation& observed) {
+std::string healthy_endpoint(const config::ClusterConfig& config,
+                             const ClusterObservation& observed) {
   if (observed.leader) {
     return client_endpoint(config, *observed.leader);
   }
@@ -58,7 +59,8 @@ void resume_bootstrap(Environment& env, const config::ClusterConfig& config, sta
 void complete_bootstrap(Environment& env, state::State& state, const ClusterObservation& observed) {
   env.failpoint("complete-bootstrap.before-record");
   char id[20];
-  std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(observed.cluster_id.value_or(0)));
+  std::snprintf(id, sizeof id, "%016llx",
+                static_cast<unsigned long long>(observed.cluster_id.value_or(0)));
   state.bootstrapped = true;
   state.cluster_id = id;
   env.store().save(state);
@@ -81,12 +83,14 @@ void auth_setup(Environment& env, const config::ClusterConfig& config, state::St
     env.failpoint("auth.after-role-root");
   }
   const auto root = client->user_get("root");
-  if (!root || std::find(root->roles().begin(), root->roles().end(), "root") == root->roles().end()) {
+  if (!root ||
+      std::find(root->roles().begin(), root->roles().end(), "root") == root->roles().end()) {
     client->user_grant_role("root", "root");
     env.failpoint("auth.after-grant-root");
   }
   // kube-apiserver needs only its own role in etcd 3.4 (compaction has no auth check there).
-  users::ensure_prefix_user(*client, "kube-apiserver", "/registry/", env.failpoints(), "auth.kube-apiserver");
+  users::ensure_prefix_user(*client, "kube-apiserver", "/registry/", env.failpoints(),
+                            "auth.kube-apiserver");
   env.failpoint("auth.before-enable");
   client->auth_enable();  // a no-op when already enabled
   env.failpoint("auth.after-enable");

@@ -54,12 +54,12 @@ Response Client::call(const char* name, Method method, const Request& request,
   return response;
 }
 
-#define CKE_ETCD_CALL(Response, stub, Method, request, ...)                                        \
-  call<etcdserverpb::Response>(                                                                     \
-      #Method,                                                                                      \
-      [&](grpc::ClientContext* c, const auto& rq, etcdserverpb::Response* rs) {                    \
-        return (stub)->Method(c, rq, rs);                                                           \
-      },                                                                                            \
+#define CKE_ETCD_CALL(Response, stub, Method, request, ...)                     \
+  call<etcdserverpb::Response>(                                                 \
+      #Method,                                                                  \
+      [&](grpc::ClientContext* c, const auto& rq, etcdserverpb::Response* rs) { \
+        return (stub)->Method(c, rq, rs);                                       \
+      },                                                                        \
       request, ##__VA_ARGS__)
 
 etcdserverpb::RangeResponse Client::range(const std::string& key, const std::string& range_end,
@@ -79,14 +79,16 @@ etcdserverpb::PutResponse Client::put(const std::string& key, const std::string&
   return CKE_ETCD_CALL(PutResponse, kv_, Put, r);
 }
 
-etcdserverpb::DeleteRangeResponse Client::delete_range(const std::string& key, const std::string& range_end) {
+etcdserverpb::DeleteRangeResponse Client::delete_range(const std::string& key,
+                                                       const std::string& range_end) {
   etcdserverpb::DeleteRangeRequest r;
   r.set_key(key);
   r.set_range_end(range_end);
   return CKE_ETCD_CALL(DeleteRangeResponse, kv_, DeleteRange, r);
 }
 
-etcdserverpb::TxnResponse Client::put_batch(const std::vector<std::pair<std::string, std::string>>& kvs) {
+etcdserverpb::TxnResponse Client::put_batch(
+    const std::vector<std::pair<std::string, std::string>>& kvs) {
   etcdserverpb::TxnRequest r;
   for (const auto& [key, value] : kvs) {
     auto* put = r.add_success()->mutable_request_put();
@@ -112,7 +114,8 @@ etcdserverpb::MemberListResponse Client::member_list() {
   return CKE_ETCD_CALL(MemberListResponse, cluster_, MemberList, etcdserverpb::MemberListRequest());
 }
 
-etcdserverpb::MemberAddResponse Client::member_add(const std::vector<std::string>& peer_urls, bool learner) {
+etcdserverpb::MemberAddResponse Client::member_add(const std::vector<std::string>& peer_urls,
+                                                   bool learner) {
   etcdserverpb::MemberAddRequest r;
   for (const auto& url : peer_urls) {
     r.add_peerurls(url);
@@ -142,7 +145,8 @@ etcdserverpb::AlarmResponse Client::alarms() {
 }
 
 void Client::defragment(std::chrono::milliseconds timeout) {
-  CKE_ETCD_CALL(DefragmentResponse, maintenance_, Defragment, etcdserverpb::DefragmentRequest(), timeout);
+  CKE_ETCD_CALL(DefragmentResponse, maintenance_, Defragment, etcdserverpb::DefragmentRequest(),
+                timeout);
 }
 
 etcdserverpb::HashKVResponse Client::hash_kv(int64_t revision) {
@@ -151,7 +155,8 @@ etcdserverpb::HashKVResponse Client::hash_kv(int64_t revision) {
   return CKE_ETCD_CALL(HashKVResponse, maintenance_, HashKV, r);
 }
 
-std::unique_ptr<grpc::ClientReader<etcdserverpb::SnapshotResponse>> Client::snapshot(grpc::ClientContext& context) {
+std::unique_ptr<grpc::ClientReader<etcdserverpb::SnapshotResponse>> Client::snapshot(
+    grpc::ClientContext& context) {
   return maintenance_->Snapshot(&context, etcdserverpb::SnapshotRequest());
 }
 
@@ -180,7 +185,8 @@ std::optional<etcdserverpb::AuthUserGetResponse> Client::user_get(const std::str
 }
 
 std::vector<std::string> Client::user_list() {
-  const auto response = CKE_ETCD_CALL(AuthUserListResponse, auth_, UserList, etcdserverpb::AuthUserListRequest());
+  const auto response =
+      CKE_ETCD_CALL(AuthUserListResponse, auth_, UserList, etcdserverpb::AuthUserListRequest());
   return {response.users().begin(), response.users().end()};
 }
 

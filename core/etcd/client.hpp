@@ -19,11 +19,15 @@ namespace cke::etcd {
 class EtcdError : public Error {
  public:
   EtcdError(const std::string& message, grpc::StatusCode status, std::string etcd_message)
-      : Error(message, static_cast<int32_t>(status)), status_(status), etcd_message_(std::move(etcd_message)) {}
+      : Error(message, static_cast<int32_t>(status)),
+        status_(status),
+        etcd_message_(std::move(etcd_message)) {}
   [[nodiscard]] grpc::StatusCode status() const { return status_; }
   [[nodiscard]] const std::string& etcd_message() const { return etcd_message_; }
   // etcd's "… not found" (users, roles, members).
-  [[nodiscard]] bool not_found() const { return etcd_message_.find("not found") != std::string::npos; }
+  [[nodiscard]] bool not_found() const {
+    return etcd_message_.find("not found") != std::string::npos;
+  }
   [[nodiscard]] bool permission_denied() const {
     return etcd_message_.find("permission denied") != std::string::npos;
   }
@@ -50,7 +54,8 @@ class Client {
   etcdserverpb::RangeResponse range(const std::string& key, const std::string& range_end = "",
                                     bool serializable = false, bool count_only = false);
   etcdserverpb::PutResponse put(const std::string& key, const std::string& value);
-  etcdserverpb::DeleteRangeResponse delete_range(const std::string& key, const std::string& range_end = "");
+  etcdserverpb::DeleteRangeResponse delete_range(const std::string& key,
+                                                 const std::string& range_end = "");
   etcdserverpb::TxnResponse put_batch(const std::vector<std::pair<std::string, std::string>>& kvs);
 
   // Lease
@@ -59,7 +64,8 @@ class Client {
 
   // Cluster
   etcdserverpb::MemberListResponse member_list();
-  etcdserverpb::MemberAddResponse member_add(const std::vector<std::string>& peer_urls, bool learner);
+  etcdserverpb::MemberAddResponse member_add(const std::vector<std::string>& peer_urls,
+                                             bool learner);
   etcdserverpb::MemberRemoveResponse member_remove(uint64_t id);
   etcdserverpb::MemberPromoteResponse member_promote(uint64_t id);
 
@@ -69,17 +75,20 @@ class Client {
   void defragment(std::chrono::milliseconds timeout);
   etcdserverpb::HashKVResponse hash_kv(int64_t revision);
   // The snapshot stream of this member. `context` owns the call; set its deadline as needed.
-  std::unique_ptr<grpc::ClientReader<etcdserverpb::SnapshotResponse>> snapshot(grpc::ClientContext& context);
+  std::unique_ptr<grpc::ClientReader<etcdserverpb::SnapshotResponse>> snapshot(
+      grpc::ClientContext& context);
 
   // Auth
   void auth_enable();
   void user_add(const std::string& name);  // no_password: TLS common-name authentication only
-  std::optional<etcdserverpb::AuthUserGetResponse> user_get(const std::string& name);  // nullopt: no such user
+  std::optional<etcdserverpb::AuthUserGetResponse> user_get(
+      const std::string& name);  // nullopt: no such user
   std::vector<std::string> user_list();
   void user_delete(const std::string& name);
   void user_grant_role(const std::string& user, const std::string& role);
   void role_add(const std::string& name);
-  std::optional<etcdserverpb::AuthRoleGetResponse> role_get(const std::string& name);  // nullopt: none
+  std::optional<etcdserverpb::AuthRoleGetResponse> role_get(
+      const std::string& name);  // nullopt: none
   void role_delete(const std::string& name);
   void role_grant_permission(const std::string& role, const std::string& key,
                              const std::string& range_end, PermissionType type);

@@ -6,7 +6,8 @@
 
 namespace cke::pki {
 
-plugin::IssuedCertificate CertificateIssuer::server(const config::Node& node, const std::string& cluster_domain) {
+plugin::IssuedCertificate CertificateIssuer::server(const config::Node& node,
+                                                    const std::string& cluster_domain) {
   plugin::CertificateRequest request;
   request.ca_name = "server";
   request.common_name = node.address;
@@ -36,8 +37,10 @@ plugin::IssuedCertificate CertificateIssuer::peer(const config::Node& node) {
   return backend_.issue(request);
 }
 
-plugin::IssuedCertificate CertificateIssuer::client(const std::string& common_name, std::chrono::seconds ttl) {
+plugin::IssuedCertificate CertificateIssuer::client(const std::string& common_name,
+                                                    std::chrono::seconds ttl, uint32_t key_type) {
   plugin::CertificateRequest request;
+  request.key_type = key_type;
   request.ca_name = "client";
   request.common_name = common_name;
   request.usages = CKE_USAGE_CLIENT_AUTH;
@@ -53,7 +56,8 @@ plugin::IssuedCertificate CertificateIssuer::api_server(const std::string& host)
   request.dns_names = {"localhost"};
   request.ip_addresses = {"127.0.0.1"};
   in6_addr parsed{};
-  const bool is_ip = ::inet_pton(AF_INET, host.c_str(), &parsed) == 1 || ::inet_pton(AF_INET6, host.c_str(), &parsed) == 1;
+  const bool is_ip = ::inet_pton(AF_INET, host.c_str(), &parsed) == 1 ||
+                     ::inet_pton(AF_INET6, host.c_str(), &parsed) == 1;
   (is_ip ? request.ip_addresses : request.dns_names).push_back(host);
   request.usages = CKE_USAGE_SERVER_AUTH;
   request.not_before_unix = clock_.unix_seconds();
@@ -61,7 +65,8 @@ plugin::IssuedCertificate CertificateIssuer::api_server(const std::string& host)
   return backend_.issue(request);
 }
 
-plugin::IssuedCertificate CertificateIssuer::api_client(const std::string& common_name, std::chrono::seconds ttl) {
+plugin::IssuedCertificate CertificateIssuer::api_client(const std::string& common_name,
+                                                        std::chrono::seconds ttl) {
   plugin::CertificateRequest request;
   request.ca_name = "api";
   request.common_name = common_name;

@@ -20,7 +20,8 @@ inline constexpr std::chrono::seconds kUserCertificateTtl = std::chrono::hours(8
 
 class CertificateIssuer {
  public:
-  CertificateIssuer(plugin::CertBackend& backend, const Clock& clock) : backend_(backend), clock_(clock) {}
+  CertificateIssuer(plugin::CertBackend& backend, const Clock& clock)
+      : backend_(backend), clock_(clock) {}
 
   // serverAuth + clientAuth (etcd's own gateway connects with it); CN the member name (node
   // address); SANs the node address, 127.0.0.1, localhost, the host name, and cke-etcd's
@@ -28,8 +29,9 @@ class CertificateIssuer {
   plugin::IssuedCertificate server(const config::Node& node, const std::string& cluster_domain);
   // Mutual peer TLS; IP SANs the node address and 127.0.0.1 (loopback peers connect from it).
   plugin::IssuedCertificate peer(const config::Node& node);
-  // A client certificate authenticating as etcd user `common_name`.
-  plugin::IssuedCertificate client(const std::string& common_name, std::chrono::seconds ttl);
+  // A client certificate authenticating as etcd user `common_name`; key_type is CKE_KEY_*.
+  plugin::IssuedCertificate client(const std::string& common_name, std::chrono::seconds ttl,
+                                   uint32_t key_type = CKE_KEY_ECDSA_P256);
 
   // cke's API over TCP: serverAuth for `host` (an IP address or DNS name), 127.0.0.1 and localhost.
   plugin::IssuedCertificate api_server(const std::string& host);

@@ -9,9 +9,9 @@ namespace cke::plugin {
 CertBackend::CertBackend(const PluginRecord& record, const std::string& config_json)
     : record_(record),
       table_(static_cast<const cke_cert_backend_table*>(record.table)),
-      instance_(create_instance<cke_cert_backend>(record, Kind::cert_backend, [&](auto** out, auto* err) {
-        return table_->create(config_json.c_str(), out, err);
-      })) {}
+      instance_(create_instance<cke_cert_backend>(
+          record, Kind::cert_backend,
+          [&](auto** out, auto* err) { return table_->create(config_json.c_str(), out, err); })) {}
 
 CertBackend::~CertBackend() { table_->destroy(instance_); }
 
@@ -32,10 +32,17 @@ IssuedCertificate CertBackend::issue(const CertificateRequest& request) {
   for (const auto& i : request.ip_addresses) {
     ips.push_back(i.c_str());
   }
-  const cke_cert_request c_request{sizeof(cke_cert_request), request.ca_name.c_str(),
-                                   request.common_name.c_str(), dns.data(), dns.size(),
-                                   ips.data(), ips.size(), request.usages, request.key_type,
-                                   request.not_before_unix, request.ttl_seconds};
+  const cke_cert_request c_request{sizeof(cke_cert_request),
+                                   request.ca_name.c_str(),
+                                   request.common_name.c_str(),
+                                   dns.data(),
+                                   dns.size(),
+                                   ips.data(),
+                                   ips.size(),
+                                   request.usages,
+                                   request.key_type,
+                                   request.not_before_unix,
+                                   request.ttl_seconds};
   stream::StringWriter cert;
   stream::StringWriter key;
   const cke_writer cert_sink = as_c_writer(cert);

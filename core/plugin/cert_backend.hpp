@@ -15,7 +15,7 @@ struct CertificateRequest {
   std::string common_name;
   std::vector<std::string> dns_names;
   std::vector<std::string> ip_addresses;
-  uint32_t usages = 0;                    // CKE_USAGE_* bits
+  uint32_t usages = 0;                     // CKE_USAGE_* bits
   uint32_t key_type = CKE_KEY_ECDSA_P256;  // CKE_KEY_*
   int64_t not_before_unix = 0;
   int64_t ttl_seconds = 0;

@@ -82,9 +82,9 @@ class DecompressReader final : public stream::ByteReader {
 Compressor::Compressor(const PluginRecord& record, const std::string& config_json)
     : record_(record),
       table_(static_cast<const cke_compressor_table*>(record.table)),
-      instance_(create_instance<cke_compressor>(record, Kind::compressor, [&](auto** out, auto* err) {
-        return table_->create(config_json.c_str(), out, err);
-      })) {}
+      instance_(create_instance<cke_compressor>(
+          record, Kind::compressor,
+          [&](auto** out, auto* err) { return table_->create(config_json.c_str(), out, err); })) {}
 
 Compressor::~Compressor() { table_->destroy(instance_); }
 

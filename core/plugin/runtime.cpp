@@ -6,7 +6,8 @@ namespace cke::plugin {
 
 NodeHandle::~NodeHandle() { table_->close_node(node_); }
 
-void NodeHandle::write_file(const std::string& relative_path, uint32_t mode, const std::string& content) {
+void NodeHandle::write_file(const std::string& relative_path, uint32_t mode,
+                            const std::string& content) {
   CallError err;
   check_call(table_->write_file(node_, relative_path.c_str(), mode,
                                 reinterpret_cast<const uint8_t*>(content.data()), content.size(),
@@ -39,8 +40,9 @@ MemberStatus NodeHandle::inspect() {
   CallError err;
   check_call(table_->inspect(node_, &status, err.get()), err, record_);
   if (status.state < CKE_MEMBER_ABSENT || status.state > CKE_MEMBER_RUNNING) {
-    throw Error(record_.name + ": inspect returned an unknown member state " + std::to_string(status.state),
-                CKE_INTERNAL);
+    throw Error(
+        record_.name + ": inspect returned an unknown member state " + std::to_string(status.state),
+        CKE_INTERNAL);
   }
   return {static_cast<MemberState>(status.state), status.pid};
 }
@@ -50,7 +52,8 @@ void NodeHandle::wipe() {
   check_call(table_->wipe(node_, err.get()), err, record_);
 }
 
-Runtime::Runtime(const PluginRecord& record, const std::string& config_json, RuntimeEventHandler events)
+Runtime::Runtime(const PluginRecord& record, const std::string& config_json,
+                 RuntimeEventHandler events)
     : record_(record),
       table_(static_cast<const cke_runtime_table*>(record.table)),
       events_(std::move(events)),

@@ -13,8 +13,12 @@ namespace {
 using nlohmann::ordered_json;
 
 ordered_json to_json(const OperationRecord& r) {
-  return {{"id", r.id},         {"operation", r.operation},     {"target", r.target},
-          {"started_at", r.started_at}, {"finished_at", r.finished_at}, {"result", r.result},
+  return {{"id", r.id},
+          {"operation", r.operation},
+          {"target", r.target},
+          {"started_at", r.started_at},
+          {"finished_at", r.finished_at},
+          {"result", r.result},
           {"message", r.message}};
 }
 
@@ -75,7 +79,8 @@ void FileStateStore::save(const State& state) {
   j["auth_enabled"] = state.auth_enabled;
   j["next_operation_id"] = state.next_operation_id;
   j["history"] = ordered_json::array();
-  const size_t skip = state.history.size() > kHistoryLimit ? state.history.size() - kHistoryLimit : 0;
+  const size_t skip =
+      state.history.size() > kHistoryLimit ? state.history.size() - kHistoryLimit : 0;
   for (size_t i = skip; i < state.history.size(); ++i) {
     j["history"].push_back(to_json(state.history[i]));
   }

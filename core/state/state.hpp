@@ -23,12 +23,12 @@ struct State {
   std::string cluster_yaml;    // the applied cluster.yml, verbatim; empty: no cluster yet
   std::string cluster_source;  // the file name it was applied from
 
-  bool bootstrap_started = false;     // from here on, never a second bootstrap
-  std::string cluster_token;          // --initial-cluster-token of the bootstrap
-  std::vector<std::string> members;   // member addresses as bootstrapped
-  bool bootstrapped = false;          // the cluster was healthy with every member once
-  std::string cluster_id;             // hex, from the members once bootstrapped
-  bool auth_enabled = false;          // users root and kube-apiserver set up, auth enabled
+  bool bootstrap_started = false;    // from here on, never a second bootstrap
+  std::string cluster_token;         // --initial-cluster-token of the bootstrap
+  std::vector<std::string> members;  // member addresses as bootstrapped
+  bool bootstrapped = false;         // the cluster was healthy with every member once
+  std::string cluster_id;            // hex, from the members once bootstrapped
+  bool auth_enabled = false;         // users root and kube-apiserver set up, auth enabled
 
   std::vector<OperationRecord> history;  // oldest first, capped
   int64_t next_operation_id = 1;

@@ -29,8 +29,9 @@ std::vector<std::string> prefixes_of_role(const etcdserverpb::AuthRoleGetRespons
   return out;
 }
 
-EnsureResult ensure_prefix_user(etcd::Client& client, const std::string& name, const std::string& prefix,
-                                const Failpoints& failpoints, const std::string& failpoint_prefix) {
+EnsureResult ensure_prefix_user(etcd::Client& client, const std::string& name,
+                                const std::string& prefix, const Failpoints& failpoints,
+                                const std::string& failpoint_prefix) {
   const auto user = client.user_get(name);
   const auto role = client.role_get(name);
   const bool complete = user && role && role->perm_size() > 0 && has_role(*user, name);
@@ -46,7 +47,8 @@ EnsureResult ensure_prefix_user(etcd::Client& client, const std::string& name, c
     failpoints.hit(failpoint_prefix + ".after-role");
   }
   if (!role || !grants_prefix(*role, prefix)) {
-    client.role_grant_permission(name, prefix, etcd::prefix_end(prefix), etcd::PermissionType::readwrite);
+    client.role_grant_permission(name, prefix, etcd::prefix_end(prefix),
+                                 etcd::PermissionType::readwrite);
     failpoints.hit(failpoint_prefix + ".after-permission");
   }
   if (!user || !has_role(*user, name)) {

@@ -14,8 +14,9 @@ namespace cke::users {
 enum class EnsureResult { created, completed, already_complete };
 
 // `failpoint_prefix` names the failpoints after each step ("user-add" → "user-add.after-user").
-EnsureResult ensure_prefix_user(etcd::Client& client, const std::string& name, const std::string& prefix,
-                                const Failpoints& failpoints, const std::string& failpoint_prefix);
+EnsureResult ensure_prefix_user(etcd::Client& client, const std::string& name,
+                                const std::string& prefix, const Failpoints& failpoints,
+                                const std::string& failpoint_prefix);
 
 // The prefixes the user's own role grants read-write on (ranges that are exactly a prefix).
 std::vector<std::string> prefixes_of_role(const etcdserverpb::AuthRoleGetResponse& role);

@@ -81,5 +81,5 @@ class DirStorage final : public cke::sdk::Storage {
 
 }  // namespace
 
-CKE_PLUGINS(cke::sdk::storage_plugin<DirStorage>(
-    {"example-dir", "0.1.0", "example: objects as files in one directory"}))
+CKE_PLUGINS(cke::sdk::storage_plugin<DirStorage>({"example-dir", "0.1.0",
+                                                  "example: objects as files in one directory"}))

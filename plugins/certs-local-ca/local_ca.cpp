@@ -44,11 +44,14 @@ class LocalCa final : public sdk::CertBackend {
     try {
       config = nlohmann::json::parse(config_json);
     } catch (const nlohmann::json::exception& e) {
-      throw sdk::Error(CKE_INVALID_ARGUMENT, std::string("local-ca configuration is not JSON: ") + e.what());
+      throw sdk::Error(CKE_INVALID_ARGUMENT,
+                       std::string("local-ca configuration is not JSON: ") + e.what());
     }
     if (!config.is_object() || !config.contains("dir") || !config["dir"].is_string() ||
-        config["dir"].get<std::string>().empty() || config["dir"].get<std::string>().front() != '/') {
-      throw sdk::Error(CKE_INVALID_ARGUMENT, "local-ca configuration needs {\"dir\": ABSOLUTE_PATH}");
+        config["dir"].get<std::string>().empty() ||
+        config["dir"].get<std::string>().front() != '/') {
+      throw sdk::Error(CKE_INVALID_ARGUMENT,
+                       "local-ca configuration needs {\"dir\": ABSOLUTE_PATH}");
     }
     dir_ = config["dir"].get<std::string>();
     std::error_code ec;
@@ -71,8 +74,9 @@ class LocalCa final : public sdk::CertBackend {
       throw sdk::Error(CKE_INVALID_ARGUMENT, "a certificate needs a positive TTL");
     }
     const KeyPtr key = generate_key(request.key_type);
-    CertSpec spec{request.common_name, request.dns_names, request.ip_addresses, request.usages,
-                  false, request.not_before_unix, request.ttl_seconds};
+    CertSpec spec{
+        request.common_name,     request.dns_names,  request.ip_addresses, request.usages, false,
+        request.not_before_unix, request.ttl_seconds};
     const std::lock_guard lock(mutex_);
     Ca& issuer = ca(request.ca_name);
     const X509Ptr cert = sign_certificate(spec, key.get(), issuer.cert.get(), issuer.key.get());
@@ -99,7 +103,8 @@ class LocalCa final : public sdk::CertBackend {
     } else {
       ca.key = generate_key(CKE_KEY_ECDSA_P256);
       const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch()).count();
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
       CertSpec spec{"cke " + name + " CA", {}, {}, 0, true, now - 3600, kCaLifetimeSeconds};
       ca.cert = sign_certificate(spec, ca.key.get(), nullptr, ca.key.get());
       ca.cert_pem = certificate_pem(ca.cert.get());

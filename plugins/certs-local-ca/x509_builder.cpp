@@ -59,7 +59,8 @@ KeyPtr generate_key(uint32_t key_type) {
   return KeyPtr(key);
 }
 
-X509Ptr sign_certificate(const CertSpec& spec, EVP_PKEY* subject_key, X509* issuer, EVP_PKEY* issuer_key) {
+X509Ptr sign_certificate(const CertSpec& spec, EVP_PKEY* subject_key, X509* issuer,
+                         EVP_PKEY* issuer_key) {
   X509Ptr cert(X509_new());
   if (!cert) {
     openssl_fail("allocating a certificate");
@@ -81,7 +82,8 @@ X509Ptr sign_certificate(const CertSpec& spec, EVP_PKEY* subject_key, X509* issu
         "setting the common name");
   check(X509_set_issuer_name(cert.get(), issuer != nullptr ? X509_get_subject_name(issuer) : name),
         "setting the issuer");
-  if (ASN1_TIME_set(X509_getm_notBefore(cert.get()), static_cast<time_t>(spec.not_before_unix)) == nullptr ||
+  if (ASN1_TIME_set(X509_getm_notBefore(cert.get()), static_cast<time_t>(spec.not_before_unix)) ==
+          nullptr ||
       ASN1_TIME_set(X509_getm_notAfter(cert.get()),
                     static_cast<time_t>(spec.not_before_unix + spec.ttl_seconds)) == nullptr) {
     openssl_fail("setting the validity");

@@ -22,7 +22,8 @@ struct CertSpec {
 };
 
 // Signs a certificate for `subject_key` with `issuer_key`; a self-signed CA when `issuer` is null.
-X509Ptr sign_certificate(const CertSpec& spec, EVP_PKEY* subject_key, X509* issuer, EVP_PKEY* issuer_key);
+X509Ptr sign_certificate(const CertSpec& spec, EVP_PKEY* subject_key, X509* issuer,
+                         EVP_PKEY* issuer_key);
 
 std::string certificate_pem(X509* cert);
 std::string private_key_pem(EVP_PKEY* key);  // PKCS#8, unencrypted

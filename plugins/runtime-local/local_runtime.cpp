@@ -35,15 +35,19 @@ class LocalNode final : public sdk::Node {
   LocalNode(sdk::NodeSpec spec, sdk::EventSink events)
       : spec_(std::move(spec)), dir_(spec_.member_dir), events_(events) {
     if (dir_.empty() || !dir_.is_absolute()) {
-      throw sdk::Error(CKE_INVALID_ARGUMENT, "member_dir must be an absolute path, got \"" + spec_.member_dir + "\"");
+      throw sdk::Error(CKE_INVALID_ARGUMENT,
+                       "member_dir must be an absolute path, got \"" + spec_.member_dir + "\"");
     }
   }
 
-  void write_file(const std::string& relative_path, uint32_t mode, std::span<const uint8_t> data) override {
+  void write_file(const std::string& relative_path, uint32_t mode,
+                  std::span<const uint8_t> data) override {
     const fs::path rel(relative_path);
     if (rel.empty() || rel.is_absolute() ||
-        std::any_of(rel.begin(), rel.end(), [](const fs::path& part) { return part == ".." || part == "."; })) {
-      throw sdk::Error(CKE_INVALID_ARGUMENT, "refusing to write \"" + relative_path + "\": not a plain relative path");
+        std::any_of(rel.begin(), rel.end(),
+                    [](const fs::path& part) { return part == ".." || part == "."; })) {
+      throw sdk::Error(CKE_INVALID_ARGUMENT,
+                       "refusing to write \"" + relative_path + "\": not a plain relative path");
     }
     translating_errors([&] {
       ensure_private_dir((dir_ / rel).parent_path());
@@ -58,7 +62,8 @@ class LocalNode final : public sdk::Node {
       throw sdk::Error(CKE_INVALID_ARGUMENT, "empty member command");
     }
     if (running_pid() > 0) {
-      throw sdk::Error(CKE_ALREADY_EXISTS, "the member on " + spec_.address + " is already running");
+      throw sdk::Error(CKE_ALREADY_EXISTS,
+                       "the member on " + spec_.address + " is already running");
     }
     translating_errors([&] {
       ensure_private_dir(dir_);
@@ -93,12 +98,14 @@ class LocalNode final : public sdk::Node {
 
   void wipe() override {
     if (running_pid() > 0) {
-      throw sdk::Error(CKE_FAILED_PRECONDITION, "stop the member on " + spec_.address + " before wiping it");
+      throw sdk::Error(CKE_FAILED_PRECONDITION,
+                       "stop the member on " + spec_.address + " before wiping it");
     }
     std::error_code ec;
     fs::remove_all(dir_ / "data", ec);
     if (ec) {
-      throw sdk::Error(CKE_UNAVAILABLE, "cannot remove " + (dir_ / "data").string() + ": " + ec.message());
+      throw sdk::Error(CKE_UNAVAILABLE,
+                       "cannot remove " + (dir_ / "data").string() + ": " + ec.message());
     }
   }
 

@@ -51,6 +51,15 @@ env -u ETCDCTL_CERT -u ETCDCTL_KEY -u ETCDCTL_CACERT etcdctl --endpoints=$NODE2:
   --cacert=etcd-ca.crt --cert=etcd-alice.crt --key=etcd-alice.key get /app/alice/x --print-value-only | grep -qx 1 || fail "the file certificate does not work"
 cd ..
 
+# An RSA-2048 certificate, for clients that need one, works the same.
+CERT=$(ckecli etcd issue -key-type=rsa -ttl=1h alice)
+echo "$CERT" | jq -r .certificate > alice-rsa.crt
+echo "$CERT" | jq -r .private_key > alice-rsa.key
+openssl x509 -in alice-rsa.crt -noout -text | grep -q "Public-Key: (2048 bit)" || fail "not an RSA-2048 key"
+openssl x509 -in alice.crt -noout -text | grep -q "ASN1 OID: prime256v1" || fail "the default key is not P-256"
+etcdctl_as alice-rsa.crt alice-rsa.key --endpoints=$NODE3:2379 get /app/alice/x --print-value-only | grep -qx 1 \
+  || fail "the RSA certificate does not work"
+
 # user-remove: alice's certificate no longer grants anything.
 ckecli etcd user-remove alice | grep -q "removed user alice" || fail "user-remove"
 if "${alice[@]}" get /app/alice/x >/dev/null 2>&1; then fail "alice still reads after user-remove"; fi

@@ -58,7 +58,8 @@ TEST(Decision, AnInterruptedBootstrapIsResumedNeverRepeated) {
   const auto d = decide(kConfig, s, observed({R, A, A}, false));
   EXPECT_EQ(d.operation, OperationKind::resume_bootstrap);
   EXPECT_EQ(d.targets, (std::vector<std::string>{"127.0.9.2", "127.0.9.3"}));
-  EXPECT_EQ(decide(kConfig, s, observed({R, R, R}, true)).operation, OperationKind::complete_bootstrap);
+  EXPECT_EQ(decide(kConfig, s, observed({R, R, R}, true)).operation,
+            OperationKind::complete_bootstrap);
   EXPECT_FALSE(decide(kConfig, s, observed({R, R, R}, false)).operation);
 }
 
@@ -79,7 +80,8 @@ TEST(Decision, StoppedMembersWithDataAreStartedOneAtATime) {
 }
 
 TEST(Decision, AuthIsSetUpOnceHealthyThenNothingToDo) {
-  EXPECT_EQ(decide(kConfig, bootstrapped(false), observed({R, R, R}, true)).operation, OperationKind::auth_setup);
+  EXPECT_EQ(decide(kConfig, bootstrapped(false), observed({R, R, R}, true)).operation,
+            OperationKind::auth_setup);
   EXPECT_FALSE(decide(kConfig, bootstrapped(false), observed({R, R, R}, false)).operation);
   const auto d = decide(kConfig, bootstrapped(true), observed({R, R, R}, true));
   EXPECT_FALSE(d.operation);

@@ -29,7 +29,8 @@ TEST(EtcdAccess, RenewsItsRootCertificateBeforeExpiryAndRebuildsClients) {
   cke::controller::EtcdAccess access(issuer, clock);
 
   const auto first = access.client("127.0.9.1:2379");
-  EXPECT_EQ(access.client("127.0.9.1:2379"), first) << "a client is reused while the certificate is fresh";
+  EXPECT_EQ(access.client("127.0.9.1:2379"), first)
+      << "a client is reused while the certificate is fresh";
   clock.advance(std::chrono::minutes(30));
   EXPECT_EQ(access.client("127.0.9.1:2379"), first) << "renewed too early";
   clock.advance(std::chrono::minutes(15));  // 45 of 60 minutes gone: inside the 20-minute margin

@@ -56,7 +56,9 @@ int32_t create(const char* config_json, cke_cert_backend** out, cke_error* err) 
   });
 }
 
-inline void destroy(cke_cert_backend* p) { delete self(p); }  // NOLINT(cppcoreguidelines-owning-memory)
+inline void destroy(cke_cert_backend* p) {
+  delete self(p);
+}  // NOLINT(cppcoreguidelines-owning-memory)
 
 inline int32_t ca_certificate(cke_cert_backend* p, const char* ca_name, const cke_writer* pem_sink,
                               cke_error* err) {

@@ -82,7 +82,8 @@ int32_t create(const char* config_json, const cke_event_sink* events, cke_runtim
 
 inline void destroy(cke_runtime* p) { delete self(p); }  // NOLINT(cppcoreguidelines-owning-memory)
 
-inline int32_t open_node(cke_runtime* p, const cke_node_spec* spec, cke_node** out, cke_error* err) {
+inline int32_t open_node(cke_runtime* p, const cke_node_spec* spec, cke_node** out,
+                         cke_error* err) {
   return barrier(err, [&] {
     const NodeSpec node{text(spec->address), text(spec->hostname), text(spec->user),
                         text(spec->member_dir)};
@@ -127,9 +128,16 @@ inline int32_t wipe(cke_node* node, cke_error* err) {
 template <class T>
 const cke_plugin_descriptor* runtime_plugin(const PluginInfo& info) {
   namespace r = detail::runtime;
-  static const cke_runtime_table table{sizeof(cke_runtime_table), &r::create<T>, &r::destroy,
-                                       &r::open_node, &r::close_node, &r::write_file, &r::start,
-                                       &r::stop, &r::inspect, &r::wipe};
+  static const cke_runtime_table table{sizeof(cke_runtime_table),
+                                       &r::create<T>,
+                                       &r::destroy,
+                                       &r::open_node,
+                                       &r::close_node,
+                                       &r::write_file,
+                                       &r::start,
+                                       &r::stop,
+                                       &r::inspect,
+                                       &r::wipe};
   static const cke_plugin_descriptor descriptor =
       detail::make_descriptor(CKE_KIND_RUNTIME, info, &table);
   return &descriptor;
