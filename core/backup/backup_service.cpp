@@ -1,0 +1,283 @@
+#include "core/backup/backup_service.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "core/backup/backup_name.hpp"
+#include "core/backup/snapshot_reader.hpp"
+#include "core/backup/trailer_check.hpp"
+#include "core/common/error.hpp"
+#include "core/controller/member_command.hpp"
+#include "core/plugin/compressor.hpp"
+#include "core/stream/hashing.hpp"
+#include "core/stream/memory_stream.hpp"
+#include "core/stream/pipe.hpp"
+
+namespace cke::backup {
+namespace {
+
+using std::chrono::system_clock;
+
+// Runs `produce(writer)` on its own thread, feeding `consume(reader)` on this one through a
+// bounded pipe; a failure on either side reaches the other, and both are joined.
+template <class Produce, class Consume>
+void through_pipe(Produce&& produce, Consume&& consume) {
+  stream::Pipe pipe;
+  std::exception_ptr produced_error;
+  std::thread producer([&] {
+    try {
+      stream::PipeWriter writer(pipe);
+      produce(writer);
+      pipe.close();
+    } catch (...) {
+      produced_error = std::current_exception();
+      pipe.fail(produced_error);
+    }
+  });
+  try {
+    stream::PipeReader reader(pipe);
+    consume(reader);
+  } catch (...) {
+    pipe.abandon(std::current_exception());
+    producer.join();
+    throw produced_error ? produced_error : std::current_exception();
+  }
+  producer.join();
+  if (produced_error) {
+    std::rethrow_exception(produced_error);
+  }
+}
+
+std::string hex_id(uint64_t id) {
+  char text[20];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(id));
+  return text;
+}
+
+}  // namespace
+
+std::string BackupService::next_name(const std::string& compressor) {
+  const auto extension = plugin::Compressor(registry_.require(plugin::Kind::compressor, compressor)).extension();
+  const std::lock_guard lock(name_mutex_);
+  auto second = std::chrono::floor<std::chrono::seconds>(env_.clock().now());
+  while (second <= last_name_second_) {
+    // Names are UTC seconds: a second backup in the same second waits for the next one.
+    std::this_thread::sleep_until(std::chrono::steady_clock::now() + (last_name_second_ + std::chrono::seconds(1) -
+                                                                       env_.clock().now()));
+    second = std::chrono::floor<std::chrono::seconds>(env_.clock().now());
+  }
+  last_name_second_ = second;
+  return backup_name(second, extension);
+}
+
+Manifest BackupService::produce(const std::string& name, const std::string& compressor_name, stream::ByteWriter& sink) {
+  std::unique_lock running(one_at_a_time_, std::try_to_lock);
+  if (!running) {
+    throw Error("another backup is running; try again when it is done", CKE_ABORTED);
+  }
+  const auto status = controller_.status();
+  if (!status.config || !status.observed.quorum_write_ok) {
+    throw Error("the etcd cluster is not available for a backup (phase " + status.phase + ")", CKE_UNAVAILABLE);
+  }
+  const auto& config = *status.config;
+  // Prefer a follower that is in sync: the leader keeps its hands free.
+  const controller::MemberObservation* source = nullptr;
+  for (const auto& m : status.observed.members) {
+    if (m.reachable && m.in_sync && (source == nullptr || (source->is_leader && !m.is_leader))) {
+      source = &m;
+    }
+  }
+  if (source == nullptr) {
+    throw Error("no member is healthy and in sync to take a backup from", CKE_UNAVAILABLE);
+  }
+  // Capture every acknowledged write: a linearizable read gives the newest revision; the member
+  // must serve it by itself before its snapshot is taken, on a connection pinned to it.
+  const auto any = env_.etcd().client(controller::client_endpoint(config, status.observed.leader.value_or(source->address)));
+  const int64_t wanted = any->range("cke/backup", "", false, true).header().revision();
+  auto member = env_.etcd().client(controller::client_endpoint(config, source->address));
+  int64_t revision = 0;
+  uint64_t cluster_id = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    const auto header = member->range("cke/backup", "", true, true).header();
+    revision = header.revision();
+    cluster_id = header.cluster_id();
+    if (revision >= wanted) {
+      break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw Error("member " + source->address + " did not catch up with revision " + std::to_string(wanted), CKE_UNAVAILABLE);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+
+  plugin::Compressor compressor(registry_.require(plugin::Kind::compressor, compressor_name));
+  stream::HashingWriter stored(sink);
+  auto compressing = compressor.compress_into(stored);
+  stream::HashingWriter raw(*compressing);
+  SnapshotReader snapshot(*member);
+  std::vector<uint8_t> buf(stream::kChunkSize);
+  bool first = true;
+  while (const size_t n = snapshot.read(buf)) {
+    raw.write({buf.data(), n});
+    if (first) {
+      env_.failpoint("backup.mid-stream");
+      first = false;
+    }
+  }
+  compressing->finish();
+  stored.finish();
+
+  Manifest m;
+  m.name = name;
+  m.created_at = format_utc(check_backup_name(name).time);
+  m.cluster_id = hex_id(cluster_id);
+  m.member = source->address;
+  m.revision = revision;
+  m.raw_size = raw.size();
+  m.stored_size = stored.size();
+  m.raw_sha256 = raw.hex_digest();
+  m.stored_sha256 = stored.hex_digest();
+  m.compressor = compressor_name;
+  m.cke_version = CKE_VERSION;
+  return m;
+}
+
+Manifest BackupService::take(plugin::Storage& storage, const std::string& compressor) {
+  const std::string name = next_name(compressor);
+  Manifest manifest;
+  through_pipe([&](stream::ByteWriter& writer) { manifest = produce(name, compressor, writer); },
+               [&](stream::ByteReader& reader) { storage.put(name, reader); });
+  env_.failpoint("backup.before-manifest");
+  const std::string text = to_json(manifest);
+  stream::SpanReader manifest_reader({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+  storage.put(manifest_name(name), manifest_reader);
+  return manifest;
+}
+
+Manifest BackupService::read_manifest(plugin::Storage& storage, const std::string& name) {
+  check_backup_name(name);
+  if (!storage.stat(manifest_name(name)) || !storage.stat(name)) {
+    throw Error("no backup named " + name, CKE_NOT_FOUND);
+  }
+  stream::StringWriter text;
+  storage.get(manifest_name(name), text);
+  return manifest_from_json(text.text(), manifest_name(name));
+}
+
+std::vector<Manifest> BackupService::list(plugin::Storage& storage) {
+  const auto objects = storage.list("snapshot-");
+  std::vector<std::pair<system_clock::time_point, Manifest>> found;
+  for (const auto& object : objects) {
+    const auto parsed = parse_backup_name(object.key);
+    if (!parsed) {
+      continue;
+    }
+    const bool has_manifest = std::any_of(objects.begin(), objects.end(),
+                                          [&](const auto& o) { return o.key == manifest_name(object.key); });
+    if (has_manifest) {
+      stream::StringWriter text;
+      storage.get(manifest_name(object.key), text);
+      found.emplace_back(parsed->time, manifest_from_json(text.text(), manifest_name(object.key)));
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second.name < b.second.name;
+  });
+  std::vector<Manifest> out;
+  for (auto& [time, manifest] : found) {
+    out.push_back(std::move(manifest));
+  }
+  return out;
+}
+
+Manifest BackupService::verify(plugin::Storage& storage, const std::string& name) {
+  const Manifest m = read_manifest(storage, name);
+  plugin::Compressor compressor(registry_.require(plugin::Kind::compressor, m.compressor));
+  std::string stored_sha;
+  uint64_t stored_size = 0;
+  TrailerCheck trailer;
+  through_pipe(
+      [&](stream::ByteWriter& writer) {
+        stream::HashingWriter stored(writer);
+        storage.get(name, stored);
+        stored_size = stored.size();
+        stored_sha = stored.hex_digest();
+      },
+      [&](stream::ByteReader& reader) {
+        auto raw = compressor.decompress_from(reader);
+        std::vector<uint8_t> buf(stream::kChunkSize);
+        while (const size_t n = raw->read(buf)) {
+          trailer.update({buf.data(), n});
+        }
+      });
+  const auto mismatch = [&](const std::string& what, const std::string& expected, const std::string& found) {
+    return Error("backup " + name + " is damaged: " + what + " is " + found + ", the manifest says " + expected,
+                 CKE_DATA_LOSS);
+  };
+  if (stored_size != m.stored_size) {
+    throw mismatch("the stored size", std::to_string(m.stored_size), std::to_string(stored_size));
+  }
+  if (stored_sha != m.stored_sha256) {
+    throw mismatch("the stored SHA-256", m.stored_sha256, stored_sha);
+  }
+  if (trailer.size() != m.raw_size) {
+    throw mismatch("the snapshot size", std::to_string(m.raw_size), std::to_string(trailer.size()));
+  }
+  if (trailer.hex_digest() != m.raw_sha256) {
+    throw mismatch("the snapshot SHA-256", m.raw_sha256, trailer.hex_digest());
+  }
+  if (!trailer.trailer_matches()) {
+    throw Error("backup " + name + " is damaged: etcd's SHA-256 trailer does not match the snapshot", CKE_DATA_LOSS);
+  }
+  return m;
+}
+
+void BackupService::remove(plugin::Storage& storage, const std::string& name) {
+  check_backup_name(name);
+  const bool had_manifest = storage.stat(manifest_name(name)).has_value();
+  const bool had_data = storage.stat(name).has_value();
+  if (!had_manifest && !had_data) {
+    throw Error("no backup named " + name, CKE_NOT_FOUND);
+  }
+  if (had_manifest) {
+    storage.remove(manifest_name(name));
+  }
+  if (had_data) {
+    storage.remove(name);
+  }
+}
+
+std::vector<std::string> BackupService::rotate(plugin::Storage& storage, size_t keep) {
+  const auto backups = list(storage);
+  std::vector<std::string> removed;
+  for (size_t i = 0; i + keep < backups.size(); ++i) {
+    remove(storage, backups[i].name);
+    removed.push_back(backups[i].name);
+  }
+  return removed;
+}
+
+std::vector<std::string> BackupService::clean_orphans(plugin::Storage& storage) {
+  const auto objects = storage.list("snapshot-");
+  const auto exists = [&](const std::string& key) {
+    return std::any_of(objects.begin(), objects.end(), [&](const auto& o) { return o.key == key; });
+  };
+  std::vector<std::string> removed;
+  for (const auto& object : objects) {
+    const std::string& key = object.key;
+    const std::string suffix = ".manifest.json";
+    const bool is_manifest = key.size() > suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+    const std::string data = is_manifest ? key.substr(0, key.size() - suffix.size()) : key;
+    if (!parse_backup_name(data)) {
+      continue;  // not ours
+    }
+    if ((is_manifest && !exists(data)) || (!is_manifest && !exists(manifest_name(data)))) {
+      storage.remove(key);
+      removed.push_back(key);
+    }
+  }
+  return removed;
+}
+
+}  // namespace cke::backup

@@ -1,0 +1,59 @@
+// A bounded in-memory pipe between two threads: one side writes (push), the other reads (pull),
+// as when a compressor pushes into a storage plugin that pulls. At most `capacity_chunks` chunks
+// are buffered, so memory stays constant. Either side can fail it; the other then sees the error.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <vector>
+
+#include "core/stream/byte_stream.hpp"
+
+namespace cke::stream {
+
+class Pipe {
+ public:
+  explicit Pipe(size_t capacity_chunks = 4) : capacity_(capacity_chunks) {}
+
+  // Writer side.
+  void write(std::span<const uint8_t> data);
+  void close();                                  // end of data
+  void fail(std::exception_ptr error);           // the reader's next read throws it
+
+  // Reader side: like ByteReader::read.
+  size_t read(std::span<uint8_t> buf);
+  void abandon(std::exception_ptr error);        // the writer's next write throws it
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::vector<uint8_t>> chunks_;
+  size_t offset_ = 0;  // consumed bytes of chunks_.front()
+  size_t capacity_;
+  bool closed_ = false;
+  std::exception_ptr writer_error_;
+  std::exception_ptr reader_error_;
+};
+
+class PipeWriter final : public ByteWriter {
+ public:
+  explicit PipeWriter(Pipe& pipe) : pipe_(pipe) {}
+  void write(std::span<const uint8_t> data) override { pipe_.write(data); }
+  void finish() override { pipe_.close(); }
+
+ private:
+  Pipe& pipe_;
+};
+
+class PipeReader final : public ByteReader {
+ public:
+  explicit PipeReader(Pipe& pipe) : pipe_(pipe) {}
+  size_t read(std::span<uint8_t> buf) override { return pipe_.read(buf); }
+
+ private:
+  Pipe& pipe_;
+};
+
+}  // namespace cke::stream
