@@ -164,7 +164,9 @@ int run(const Options& options) {
 
   const fs::path socket = data_dir / "cke.sock";
   fs::remove(socket);  // a stale socket of a stopped cke (we hold the lock, so it is not live)
-  cke::api::ApiService service(controller, env);
+  cke::backup::BackupService backups(controller, env, registry);
+  cke::backup::BackupTarget backup_target(registry, data_dir);
+  cke::api::ApiService service(controller, env, backups, backup_target);
   grpc::ServerBuilder builder;
   builder.AddListeningPort("unix://" + socket.string(), grpc::InsecureServerCredentials());
   if (!options.listen.empty()) {

@@ -15,7 +15,9 @@ namespace cke::cli {
 namespace {
 
 struct EtcdOptions {
-  std::string output;
+  std::string cert_output;  // one variable per command: each has its own default
+  std::string users_output;
+  std::string members_output;
   std::string ttl;
   std::string key_type;
   std::string user;
@@ -52,18 +54,18 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
 
   auto* root_issue = etcd->add_subcommand(
       "root-issue", "issue a client certificate for the root user, valid for 2 hours");
-  add_cert_output_flag(*root_issue, options->output);
+  add_cert_output_flag(*root_issue, options->cert_output);
   root_issue->callback([options, &connection] {
     v1::Certificate cert;
     auto context = call_context();
     connection.check(connection.stub()->RootIssue(context.get(), v1::Empty(), &cert));
-    print_certificate(cert, "root", options->output);
+    print_certificate(cert, "root", options->cert_output);
   });
 
   auto* issue = etcd->add_subcommand("issue", "issue a client certificate for USER");
   issue->add_option("--ttl", options->ttl, "validity, a Go duration (24h, 90m, 1h30m)")
       ->default_str("87600h");
-  add_cert_output_flag(*issue, options->output);
+  add_cert_output_flag(*issue, options->cert_output);
   options->key_type = "ecdsa";
   issue->add_option("--key-type", options->key_type, "ecdsa (P-256) or rsa (2048 bits)")
       ->check(CLI::IsMember({"ecdsa", "rsa"}))
@@ -81,7 +83,7 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
     v1::Certificate cert;
     auto context = call_context();
     connection.check(connection.stub()->Issue(context.get(), request, &cert));
-    print_certificate(cert, options->user, options->output);
+    print_certificate(cert, options->user, options->cert_output);
   });
 
   auto* user_add = etcd->add_subcommand(
@@ -105,12 +107,12 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
   });
 
   auto* user_list = etcd->add_subcommand("user-list", "list etcd users, their roles and prefixes");
-  add_output_flag(*user_list, options->output);
+  add_output_flag(*user_list, options->users_output);
   user_list->callback([options, &connection] {
     v1::UserListResponse response;
     auto context = call_context();
     connection.check(connection.stub()->UserList(context.get(), v1::Empty(), &response));
-    if (options->output == "json") {
+    if (options->users_output == "json") {
       auto out = nlohmann::ordered_json::array();
       for (const auto& u : response.users()) {
         out.push_back(
@@ -147,15 +149,17 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
     std::cout << "removed user " << options->user << "\n";
   });
 
+  add_backup_commands(*etcd, connection);
+
   auto* member = etcd->add_subcommand("member", "etcd members");
   member->require_subcommand(1);
   auto* member_list = member->add_subcommand("list", "list the members as cke last observed them");
-  add_output_flag(*member_list, options->output);
+  add_output_flag(*member_list, options->members_output);
   member_list->callback([options, &connection] {
     v1::MemberListResponse response;
     auto context = call_context();
     connection.check(connection.stub()->MemberList(context.get(), v1::Empty(), &response));
-    if (options->output == "json") {
+    if (options->members_output == "json") {
       auto out = nlohmann::ordered_json::array();
       for (const auto& m : response.members()) {
         out.push_back(member_json(m));

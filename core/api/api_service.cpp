@@ -11,24 +11,6 @@
 namespace cke::api {
 namespace {
 
-grpc::StatusCode to_grpc(int32_t code) {
-  return code > 0 && code <= 16 ? static_cast<grpc::StatusCode>(code) : grpc::StatusCode::UNKNOWN;
-}
-
-// Every handler runs through this: cke::Error keeps its code, anything else is INTERNAL, and the
-// message is one sentence for the user.
-template <class Body>
-grpc::Status handle(Body&& body) {
-  try {
-    body();
-    return grpc::Status::OK;
-  } catch (const Error& e) {
-    return {to_grpc(e.code()), e.what()};
-  } catch (const std::exception& e) {
-    return {grpc::StatusCode::INTERNAL, e.what()};
-  }
-}
-
 void fill(v1::Certificate* out, const plugin::IssuedCertificate& issued, const std::string& ca) {
   out->set_certificate(issued.certificate_pem);
   out->set_private_key(issued.private_key_pem);

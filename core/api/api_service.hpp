@@ -1,15 +1,19 @@
 // cke's gRPC API (cke.v1.Cke), served to ckecli.
 #pragma once
 
+#include "core/backup/backup_service.hpp"
+#include "core/backup/backup_target.hpp"
 #include "core/controller/controller.hpp"
+#include "core/common/error.hpp"
 #include "proto/cke_api.grpc.pb.h"
 
 namespace cke::api {
 
 class ApiService final : public cke::v1::Cke::Service {
  public:
-  ApiService(controller::Controller& controller, controller::Environment& env)
-      : controller_(controller), env_(env) {}
+  ApiService(controller::Controller& controller, controller::Environment& env, backup::BackupService& backups,
+             backup::BackupTarget& target)
+      : controller_(controller), env_(env), backups_(backups), target_(target) {}
 
   grpc::Status ClusterSet(grpc::ServerContext*, const v1::ClusterSetRequest*,
                           v1::ClusterSetResponse*) override;
@@ -24,13 +28,41 @@ class ApiService final : public cke::v1::Cke::Service {
   grpc::Status Status(grpc::ServerContext*, const v1::Empty*, v1::StatusResponse*) override;
   grpc::Status History(grpc::ServerContext*, const v1::HistoryRequest*,
                        v1::HistoryResponse*) override;
+  grpc::Status LocalBackup(grpc::ServerContext*, const v1::LocalBackupRequest*,
+                           grpc::ServerWriter<v1::BackupChunk>*) override;
+  grpc::Status BackupTake(grpc::ServerContext*, const v1::Empty*, v1::BackupTakeResponse*) override;
+  grpc::Status BackupList(grpc::ServerContext*, const v1::Empty*, v1::BackupListResponse*) override;
+  grpc::Status BackupGet(grpc::ServerContext*, const v1::BackupNameRequest*,
+                         grpc::ServerWriter<v1::BackupChunk>*) override;
+  grpc::Status BackupVerify(grpc::ServerContext*, const v1::BackupNameRequest*, v1::BackupManifest*) override;
+  grpc::Status BackupDelete(grpc::ServerContext*, const v1::BackupNameRequest*, v1::Empty*) override;
 
  private:
   // A client of a member that answers (the leader first); throws when none does.
   std::shared_ptr<etcd::Client> healthy_client();
 
+  // The storage scheduled backups use, from the applied cluster.yml.
+  std::shared_ptr<plugin::Storage> backup_storage();
+
   controller::Controller& controller_;
   controller::Environment& env_;
+  backup::BackupService& backups_;
+  backup::BackupTarget& target_;
 };
+
+// Runs a handler body: cke::Error keeps its code, anything else is INTERNAL, and the message is
+// one sentence for the user.
+template <class Body>
+grpc::Status handle(Body&& body) {
+  try {
+    body();
+    return grpc::Status::OK;
+  } catch (const Error& e) {
+    const int32_t code = e.code();
+    return {code > 0 && code <= 16 ? static_cast<grpc::StatusCode>(code) : grpc::StatusCode::UNKNOWN, e.what()};
+  } catch (const std::exception& e) {
+    return {grpc::StatusCode::INTERNAL, e.what()};
+  }
+}
 
 }  // namespace cke::api

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "core/backup/backup_name.hpp"
+#include "core/backup/catalog.hpp"
 #include "core/backup/snapshot_reader.hpp"
 #include "core/backup/trailer_check.hpp"
 #include "core/common/error.hpp"
@@ -17,36 +18,6 @@ namespace cke::backup {
 namespace {
 
 using std::chrono::system_clock;
-
-// Runs `produce(writer)` on its own thread, feeding `consume(reader)` on this one through a
-// bounded pipe; a failure on either side reaches the other, and both are joined.
-template <class Produce, class Consume>
-void through_pipe(Produce&& produce, Consume&& consume) {
-  stream::Pipe pipe;
-  std::exception_ptr produced_error;
-  std::thread producer([&] {
-    try {
-      stream::PipeWriter writer(pipe);
-      produce(writer);
-      pipe.close();
-    } catch (...) {
-      produced_error = std::current_exception();
-      pipe.fail(produced_error);
-    }
-  });
-  try {
-    stream::PipeReader reader(pipe);
-    consume(reader);
-  } catch (...) {
-    pipe.abandon(std::current_exception());
-    producer.join();
-    throw produced_error ? produced_error : std::current_exception();
-  }
-  producer.join();
-  if (produced_error) {
-    std::rethrow_exception(produced_error);
-  }
-}
 
 std::string hex_id(uint64_t id) {
   char text[20];
@@ -146,49 +117,11 @@ Manifest BackupService::produce(const std::string& name, const std::string& comp
 Manifest BackupService::take(plugin::Storage& storage, const std::string& compressor) {
   const std::string name = next_name(compressor);
   Manifest manifest;
-  through_pipe([&](stream::ByteWriter& writer) { manifest = produce(name, compressor, writer); },
+  stream::through_pipe([&](stream::ByteWriter& writer) { manifest = produce(name, compressor, writer); },
                [&](stream::ByteReader& reader) { storage.put(name, reader); });
   env_.failpoint("backup.before-manifest");
-  const std::string text = to_json(manifest);
-  stream::SpanReader manifest_reader({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
-  storage.put(manifest_name(name), manifest_reader);
+  write_manifest(storage, manifest);
   return manifest;
-}
-
-Manifest BackupService::read_manifest(plugin::Storage& storage, const std::string& name) {
-  check_backup_name(name);
-  if (!storage.stat(manifest_name(name)) || !storage.stat(name)) {
-    throw Error("no backup named " + name, CKE_NOT_FOUND);
-  }
-  stream::StringWriter text;
-  storage.get(manifest_name(name), text);
-  return manifest_from_json(text.text(), manifest_name(name));
-}
-
-std::vector<Manifest> BackupService::list(plugin::Storage& storage) {
-  const auto objects = storage.list("snapshot-");
-  std::vector<std::pair<system_clock::time_point, Manifest>> found;
-  for (const auto& object : objects) {
-    const auto parsed = parse_backup_name(object.key);
-    if (!parsed) {
-      continue;
-    }
-    const bool has_manifest = std::any_of(objects.begin(), objects.end(),
-                                          [&](const auto& o) { return o.key == manifest_name(object.key); });
-    if (has_manifest) {
-      stream::StringWriter text;
-      storage.get(manifest_name(object.key), text);
-      found.emplace_back(parsed->time, manifest_from_json(text.text(), manifest_name(object.key)));
-    }
-  }
-  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : a.second.name < b.second.name;
-  });
-  std::vector<Manifest> out;
-  for (auto& [time, manifest] : found) {
-    out.push_back(std::move(manifest));
-  }
-  return out;
 }
 
 Manifest BackupService::verify(plugin::Storage& storage, const std::string& name) {
@@ -197,7 +130,7 @@ Manifest BackupService::verify(plugin::Storage& storage, const std::string& name
   std::string stored_sha;
   uint64_t stored_size = 0;
   TrailerCheck trailer;
-  through_pipe(
+  stream::through_pipe(
       [&](stream::ByteWriter& writer) {
         stream::HashingWriter stored(writer);
         storage.get(name, stored);
@@ -231,53 +164,6 @@ Manifest BackupService::verify(plugin::Storage& storage, const std::string& name
     throw Error("backup " + name + " is damaged: etcd's SHA-256 trailer does not match the snapshot", CKE_DATA_LOSS);
   }
   return m;
-}
-
-void BackupService::remove(plugin::Storage& storage, const std::string& name) {
-  check_backup_name(name);
-  const bool had_manifest = storage.stat(manifest_name(name)).has_value();
-  const bool had_data = storage.stat(name).has_value();
-  if (!had_manifest && !had_data) {
-    throw Error("no backup named " + name, CKE_NOT_FOUND);
-  }
-  if (had_manifest) {
-    storage.remove(manifest_name(name));
-  }
-  if (had_data) {
-    storage.remove(name);
-  }
-}
-
-std::vector<std::string> BackupService::rotate(plugin::Storage& storage, size_t keep) {
-  const auto backups = list(storage);
-  std::vector<std::string> removed;
-  for (size_t i = 0; i + keep < backups.size(); ++i) {
-    remove(storage, backups[i].name);
-    removed.push_back(backups[i].name);
-  }
-  return removed;
-}
-
-std::vector<std::string> BackupService::clean_orphans(plugin::Storage& storage) {
-  const auto objects = storage.list("snapshot-");
-  const auto exists = [&](const std::string& key) {
-    return std::any_of(objects.begin(), objects.end(), [&](const auto& o) { return o.key == key; });
-  };
-  std::vector<std::string> removed;
-  for (const auto& object : objects) {
-    const std::string& key = object.key;
-    const std::string suffix = ".manifest.json";
-    const bool is_manifest = key.size() > suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
-    const std::string data = is_manifest ? key.substr(0, key.size() - suffix.size()) : key;
-    if (!parse_backup_name(data)) {
-      continue;  // not ours
-    }
-    if ((is_manifest && !exists(data)) || (!is_manifest && !exists(manifest_name(data)))) {
-      storage.remove(key);
-      removed.push_back(key);
-    }
-  }
-  return removed;
 }
 
 }  // namespace cke::backup

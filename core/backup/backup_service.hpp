@@ -32,18 +32,9 @@ class BackupService {
   // A backup into `storage`: the data, then its manifest. On any failure nothing new is listed.
   Manifest take(plugin::Storage& storage, const std::string& compressor);
 
-  // Backups that have a manifest, oldest first.
-  std::vector<Manifest> list(plugin::Storage& storage);
-  Manifest read_manifest(plugin::Storage& storage, const std::string& name);
   // Re-reads the backup: stored size and SHA-256, raw size and SHA-256 after decompressing, and
   // etcd's own trailer. Throws naming the first mismatch.
   Manifest verify(plugin::Storage& storage, const std::string& name);
-  // Keeps the `keep` newest; returns the names removed (manifest first, so a half-done removal
-  // is never listed).
-  std::vector<std::string> rotate(plugin::Storage& storage, size_t keep);
-  void remove(plugin::Storage& storage, const std::string& name);
-  // Data without a manifest (an interrupted backup) and manifests without data.
-  std::vector<std::string> clean_orphans(plugin::Storage& storage);
 
  private:
   controller::Controller& controller_;

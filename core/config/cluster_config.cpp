@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <set>
 
@@ -127,6 +129,43 @@ class Reader {
  private:
   std::string source_;
 };
+
+// Plugin configuration crosses the boundary as JSON: scalars that read as numbers or booleans
+// become those, the rest strings.
+nlohmann::json yaml_to_json(const YAML::Node& node) {
+  if (node.IsMap()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& item : node) {
+      out[item.first.as<std::string>()] = yaml_to_json(item.second);
+    }
+    return out;
+  }
+  if (node.IsSequence()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& item : node) {
+      out.push_back(yaml_to_json(item));
+    }
+    return out;
+  }
+  if (!node.IsScalar()) {
+    return nullptr;
+  }
+  const std::string& text = node.Scalar();
+  if (node.Tag() != "!") {  // unquoted
+    if (text == "true" || text == "false") {
+      return text == "true";
+    }
+    try {
+      size_t used = 0;
+      const long long number = std::stoll(text, &used);
+      if (used == text.size()) {
+        return number;
+      }
+    } catch (const std::exception&) {
+    }
+  }
+  return text;
+}
 
 bool valid_ip(const std::string& text) {
   in_addr v4{};
@@ -285,6 +324,24 @@ void parse_backup(Reader& r, const YAML::Node& node, ClusterConfig& config) {
   }
   if (node["rotate"]) {
     b.rotate = static_cast<int>(r.integer(node["rotate"], "etcd_backup.rotate", 1, 100000));
+  }
+  if (node["compressor"]) {
+    b.compressor = r.string(node["compressor"], "etcd_backup.compressor");
+  }
+  if (const YAML::Node storage = node["storage"]) {
+    if (!storage.IsMap()) {
+      r.fail("etcd_backup.storage", "expected a mapping with plugin and config, got " + Reader::shown(storage));
+    }
+    r.check_keys(storage, "etcd_backup.storage", {"plugin", "config"});
+    if (storage["plugin"]) {
+      b.storage_plugin = r.string(storage["plugin"], "etcd_backup.storage.plugin");
+    }
+    if (const YAML::Node cfg = storage["config"]) {
+      if (!cfg.IsMap()) {
+        r.fail("etcd_backup.storage.config", "expected a mapping, got " + Reader::shown(cfg));
+      }
+      b.storage_config = yaml_to_json(cfg).dump();
+    }
   }
   if (b.enabled && b.schedule.empty()) {
     r.fail("etcd_backup.schedule",

@@ -39,6 +39,9 @@ struct EtcdBackup {
   std::string pvc_name;
   std::string schedule;
   int rotate = 14;
+  std::string compressor = "gzip";
+  std::string storage_plugin = "local";  // etcd_backup.storage.plugin
+  std::string storage_config;            // etcd_backup.storage.config as JSON; "" = the default
 };
 
 struct ClusterConfig {

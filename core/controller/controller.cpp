@@ -103,6 +103,32 @@ void Controller::run_exclusive(const std::string& name, const std::string& targe
   record_finish(s, id, "ok", "");
 }
 
+void Controller::run_recorded(const std::string& name, const std::string& target,
+                              const std::function<void()>& body) {
+  int64_t id = 0;
+  {
+    const std::lock_guard lock(operation_mutex_);
+    state::State s = state();
+    id = record_start(s, name, target);
+  }
+  std::exception_ptr failure;
+  std::string message;
+  try {
+    body();
+  } catch (const std::exception& e) {
+    failure = std::current_exception();
+    message = e.what();
+  }
+  {
+    const std::lock_guard lock(operation_mutex_);
+    state::State s = state();
+    record_finish(s, id, failure ? "error" : "ok", message);
+  }
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
+}
+
 std::vector<std::string> Controller::set_cluster(const std::string& yaml,
                                                  const std::string& source) {
   auto parsed = config::parse_cluster_config(yaml, source);  // throws before anything changes

@@ -49,6 +49,10 @@ class Controller {
   // controller's own operations. Exceptions propagate after being recorded.
   void run_exclusive(const std::string& name, const std::string& target,
                      const std::function<void()>& body);
+  // Records `body` in the history like run_exclusive, but lets the controller work meanwhile
+  // (backups: long, and they change nothing the controller decides from).
+  void run_recorded(const std::string& name, const std::string& target,
+                    const std::function<void()>& body);
 
   void wake();
 

@@ -7,6 +7,7 @@
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "core/stream/byte_stream.hpp"
@@ -55,5 +56,35 @@ class PipeReader final : public ByteReader {
  private:
   Pipe& pipe_;
 };
+
+// Runs `produce(writer)` on its own thread, feeding `consume(reader)` on this one through a
+// bounded pipe; a failure on either side reaches the other, and both are joined.
+template <class Produce, class Consume>
+void through_pipe(Produce&& produce, Consume&& consume) {
+  Pipe pipe;
+  std::exception_ptr produced_error;
+  std::thread producer([&] {
+    try {
+      PipeWriter writer(pipe);
+      produce(writer);
+      pipe.close();
+    } catch (...) {
+      produced_error = std::current_exception();
+      pipe.fail(produced_error);
+    }
+  });
+  try {
+    PipeReader reader(pipe);
+    consume(reader);
+  } catch (...) {
+    pipe.abandon(std::current_exception());
+    producer.join();
+    throw produced_error ? produced_error : std::current_exception();
+  }
+  producer.join();
+  if (produced_error) {
+    std::rethrow_exception(produced_error);
+  }
+}
 
 }  // namespace cke::stream

@@ -1,0 +1,252 @@
+// ckecli etcd local-backup, and ckecli etcd backup list|get|verify|delete|take.
+#include <fcntl.h>
+
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/ckecli/commands.hpp"
+#include "cli/ckecli/progress.hpp"
+#include "cli/common/output_format.hpp"
+#include "core/backup/backup_name.hpp"
+#include "core/backup/catalog.hpp"
+#include "core/common/atomic_file.hpp"
+#include "core/common/error.hpp"
+#include "core/common/unique_fd.hpp"
+#include "core/plugin/registry.hpp"
+#include "core/stream/fd_stream.hpp"
+#include "core/stream/hashing.hpp"
+#include "core/stream/pipe.hpp"
+
+namespace cke::cli {
+namespace {
+
+struct BackupOptions {
+  std::string dir = "/var/cke/etcd-backups";
+  int max_backups = 10;
+  std::string compressor = "gzip";
+  std::vector<std::string> plugin_dirs;
+  std::string name;
+  std::string out;
+  std::string list_output;  // one variable per command: each has its own default
+  std::string take_output;
+};
+
+backup::Manifest manifest_from(const v1::BackupManifest& m) {
+  backup::Manifest out;
+  out.name = m.name();
+  out.created_at = m.created_at();
+  out.cluster_id = m.cluster_id();
+  out.member = m.member();
+  out.revision = m.revision();
+  out.raw_size = m.raw_size();
+  out.stored_size = m.stored_size();
+  out.raw_sha256 = m.raw_sha256();
+  out.stored_sha256 = m.stored_sha256();
+  out.compressor = m.compressor();
+  out.cke_version = m.cke_version();
+  return out;
+}
+
+// What was received must be what cke sent: size and SHA-256 against the manifest.
+void check_received(const backup::Manifest& manifest, uint64_t size, const std::string& sha256) {
+  if (size != manifest.stored_size || sha256 != manifest.stored_sha256) {
+    throw Error("backup " + manifest.name + " arrived damaged: " + std::to_string(size) + " bytes with SHA-256 " +
+                    sha256 + ", cke sent " + std::to_string(manifest.stored_size) + " bytes with " +
+                    manifest.stored_sha256,
+                CKE_DATA_LOSS);
+  }
+}
+
+void local_backup(const BackupOptions& options, const Connection& connection) {
+  std::vector<std::filesystem::path> dirs(options.plugin_dirs.begin(), options.plugin_dirs.end());
+  const plugin::Registry registry(plugin::plugin_search_path(dirs));
+  plugin::Storage storage(registry.require(plugin::Kind::storage, "local"),
+                          nlohmann::json{{"dir", options.dir}}.dump());
+
+  v1::LocalBackupRequest request;
+  request.set_compressor(options.compressor);
+  auto context = call_context(std::chrono::hours(24));
+  auto stub = connection.stub();
+  auto reader = stub->LocalBackup(context.get(), request);
+  v1::BackupChunk chunk;
+  if (!reader->Read(&chunk) || chunk.name().empty()) {
+    connection.check(reader->Finish());
+    throw Error("cke sent no backup", CKE_INTERNAL);
+  }
+  const std::string name = chunk.name();
+  backup::check_backup_name(name);
+
+  std::optional<backup::Manifest> manifest;
+  uint64_t received = 0;
+  std::string sha256;
+  stream::through_pipe(
+      [&](stream::ByteWriter& writer) {
+        stream::HashingWriter hashed(writer);
+        while (reader->Read(&chunk)) {
+          if (chunk.has_manifest()) {
+            manifest = manifest_from(chunk.manifest());
+          } else {
+            hashed.write({reinterpret_cast<const uint8_t*>(chunk.data().data()), chunk.data().size()});
+          }
+        }
+        connection.check(reader->Finish());
+        received = hashed.size();
+        sha256 = hashed.hex_digest();
+        if (!manifest) {
+          throw Error("cke ended the backup without its manifest", CKE_DATA_LOSS);
+        }
+      },
+      [&](stream::ByteReader& source) { storage.put(name, source); });
+  try {
+    check_received(*manifest, received, sha256);
+  } catch (...) {
+    storage.remove(name);
+    throw;
+  }
+  backup::write_manifest(storage, *manifest);
+  std::cout << "created backup " << name << "\n";
+  for (const auto& removed : backup::rotate_backups(storage, static_cast<size_t>(options.max_backups))) {
+    std::cout << "removed backup " << removed << "\n";
+  }
+}
+
+void backup_get(const BackupOptions& options, const Connection& connection) {
+  backup::check_backup_name(options.name);  // refused before anything is asked or read
+  const std::filesystem::path out(options.out.empty() ? options.name : options.out);
+  const std::filesystem::path dir = out.has_parent_path() ? out.parent_path() : ".";
+  const std::filesystem::path partial = dir / ("." + out.filename().string() + ".partial");
+
+  v1::BackupNameRequest request;
+  request.set_name(options.name);
+  auto context = call_context(std::chrono::hours(24));
+  auto stub = connection.stub();
+  auto reader = stub->BackupGet(context.get(), request);
+  v1::BackupChunk chunk;
+  if (!reader->Read(&chunk)) {
+    connection.check(reader->Finish());
+    throw Error("cke sent nothing for " + options.name, CKE_INTERNAL);
+  }
+  const backup::Manifest manifest = manifest_from(chunk.manifest());
+  UniqueFd fd(::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!fd) {
+    throw Error("cannot create " + partial.string() + ": " + std::strerror(errno), CKE_UNAVAILABLE);
+  }
+  try {
+    stream::FdWriter file(fd.get(), partial.string());
+    stream::HashingWriter hashed(file);
+    Progress progress(options.name, manifest.stored_size);
+    while (reader->Read(&chunk)) {
+      hashed.write({reinterpret_cast<const uint8_t*>(chunk.data().data()), chunk.data().size()});
+      progress.advance(chunk.data().size());
+    }
+    connection.check(reader->Finish());
+    check_received(manifest, hashed.size(), hashed.hex_digest());
+    if (::fsync(fd.get()) != 0) {
+      throw Error("cannot sync " + partial.string() + ": " + std::strerror(errno), CKE_UNAVAILABLE);
+    }
+    fd.reset();
+    std::filesystem::rename(partial, out);
+    sync_directory(dir);
+  } catch (...) {
+    ::unlink(partial.c_str());
+    throw;
+  }
+  std::cout << "downloaded " << out.string() << " (" << manifest.stored_size << " bytes, SHA-256 verified)\n";
+}
+
+nlohmann::ordered_json manifest_json(const v1::BackupManifest& m) {
+  return {{"name", m.name()},           {"created_at", m.created_at()},   {"cluster_id", m.cluster_id()},
+          {"member", m.member()},       {"revision", m.revision()},       {"raw_size", m.raw_size()},
+          {"stored_size", m.stored_size()}, {"raw_sha256", m.raw_sha256()}, {"stored_sha256", m.stored_sha256()},
+          {"compressor", m.compressor()}, {"cke_version", m.cke_version()}};
+}
+
+}  // namespace
+
+void add_backup_commands(CLI::App& etcd, const Connection& connection) {
+  auto options = std::make_shared<BackupOptions>();
+
+  auto* local = etcd.add_subcommand("local-backup", "take a snapshot and save it on this machine, verified and rotated");
+  local->add_option("--dir", options->dir, "where to save it")->capture_default_str();
+  local->add_option("--max-backups", options->max_backups, "how many to keep (the newest)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  local->add_option("--compressor", options->compressor, "gzip, zstd, xz or none")->capture_default_str();
+  local->add_option("--plugin-dir", options->plugin_dirs, "search this plugin directory first (repeatable)");
+  local->callback([options, &connection] { local_backup(*options, connection); });
+
+  auto* backup = etcd.add_subcommand("backup", "the backups of the scheduled backup storage");
+  backup->require_subcommand(1);
+
+  auto* list = backup->add_subcommand("list", "list backups, oldest first");
+  add_output_flag(*list, options->list_output, "json", {"json", "table"});
+  list->callback([options, &connection] {
+    v1::BackupListResponse response;
+    auto context = call_context();
+    connection.check(connection.stub()->BackupList(context.get(), v1::Empty(), &response));
+    if (options->list_output == "json") {
+      auto names = nlohmann::json::array();
+      for (const auto& b : response.backups()) {
+        names.push_back(b.name());
+      }
+      std::cout << names.dump() << "\n";
+      return;
+    }
+    std::printf("%-34s %-20s %12s %10s %-10s\n", "NAME", "CREATED", "SIZE", "REVISION", "COMPRESSOR");
+    for (const auto& b : response.backups()) {
+      std::printf("%-34s %-20s %12llu %10lld %-10s\n", b.name().c_str(), b.created_at().c_str(),
+                  static_cast<unsigned long long>(b.stored_size()), static_cast<long long>(b.revision()),
+                  b.compressor().c_str());
+    }
+  });
+
+  auto* get = backup->add_subcommand("get", "download a backup to the current directory");
+  get->add_option("NAME", options->name, "backup name")->required();
+  get->add_option("--out", options->out, "save it as this file instead");
+  get->callback([options, &connection] { backup_get(*options, connection); });
+
+  auto* verify = backup->add_subcommand("verify", "re-read a backup and check its hashes and etcd's trailer");
+  verify->add_option("NAME", options->name, "backup name")->required();
+  verify->callback([options, &connection] {
+    backup::check_backup_name(options->name);
+    v1::BackupNameRequest request;
+    request.set_name(options->name);
+    v1::BackupManifest manifest;
+    auto context = call_context(std::chrono::hours(1));
+    connection.check(connection.stub()->BackupVerify(context.get(), request, &manifest));
+    std::cout << "backup " << manifest.name() << " is intact (" << manifest.stored_size() << " bytes stored, "
+              << manifest.raw_size() << " bytes of snapshot at revision " << manifest.revision() << ")\n";
+  });
+
+  auto* remove = backup->add_subcommand("delete", "delete a backup");
+  remove->add_option("NAME", options->name, "backup name")->required();
+  remove->callback([options, &connection] {
+    backup::check_backup_name(options->name);
+    v1::BackupNameRequest request;
+    request.set_name(options->name);
+    v1::Empty response;
+    auto context = call_context();
+    connection.check(connection.stub()->BackupDelete(context.get(), request, &response));
+    std::cout << "deleted backup " << options->name << "\n";
+  });
+
+  auto* take = backup->add_subcommand("take", "take a backup into the scheduled storage now, then rotate");
+  add_output_flag(*take, options->take_output, "table", {"table", "json"});
+  take->callback([options, &connection] {
+    v1::BackupTakeResponse response;
+    auto context = call_context(std::chrono::hours(24));
+    connection.check(connection.stub()->BackupTake(context.get(), v1::Empty(), &response));
+    if (options->take_output == "json") {
+      std::cout << manifest_json(response.manifest()).dump(2) << "\n";
+      return;
+    }
+    std::cout << "created backup " << response.manifest().name() << "\n";
+    for (const auto& removed : response.removed()) {
+      std::cout << "removed backup " << removed << "\n";
+    }
+  });
+}
+
+}  // namespace cke::cli
