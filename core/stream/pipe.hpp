@@ -79,7 +79,8 @@ void through_pipe(Produce&& produce, Consume&& consume) {
   } catch (...) {
     pipe.abandon(std::current_exception());
     producer.join();
-    throw produced_error ? produced_error : std::current_exception();
+    // The producer's failure is usually the cause (the consumer saw only a broken pipe).
+    std::rethrow_exception(produced_error ? produced_error : std::current_exception());
   }
   producer.join();
   if (produced_error) {

@@ -74,6 +74,16 @@ class FsStorage final : public sdk::Storage {
     } catch (const cke::Error& e) {
       throw sdk::Error(e.code(), e.what());
     }
+    // A put interrupted by a crash leaves its ".KEY.partial"; one storage instance per process
+    // writes here, so at creation every such file is a leftover.
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+      const std::string file = entry.path().filename().string();
+      if (file.size() > 9 && file.front() == '.' && file.ends_with(".partial")) {
+        fs::remove(entry.path(), ec);
+        sdk::log(CKE_LOG_WARN, name, "removed " + entry.path().string() + ", left by an interrupted write");
+      }
+    }
   }
 
   void put(const std::string& key, sdk::Reader& source) override {
