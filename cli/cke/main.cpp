@@ -20,6 +20,7 @@
 #include "cli/common/duration.hpp"
 #include "cli/common/go_flags.hpp"
 #include "core/api/api_service.hpp"
+#include "core/backup/scheduler.hpp"
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
 #include "core/controller/controller.hpp"
@@ -188,6 +189,9 @@ int run(const Options& options) {
   spdlog::info("cke serving on unix://{} (data dir {})", socket.string(), data_dir.string());
 
   std::jthread loop([&controller](const std::stop_token& stop) { controller.run(stop); });
+  const cke::backup::ScheduleClock schedule_clock;
+  cke::backup::BackupScheduler scheduler(controller, backups, backup_target, schedule_clock);
+  std::jthread schedule([&scheduler](const std::stop_token& stop) { scheduler.run(stop); });
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -198,6 +202,7 @@ int run(const Options& options) {
   spdlog::info("stopping (signal {}); the members keep running", received);
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   loop.request_stop();
+  schedule.request_stop();
   controller.wake();
   return 0;
 }

@@ -76,16 +76,18 @@ void add_cluster_commands(CLI::App& app, const Connection& connection) {
     }
     std::stringstream text;
     text << in.rdbuf();
-    // Validated here first so a bad file is reported even when cke is not running.
-    for (const auto& w : config::parse_cluster_config(text.str(), options->file).warnings) {
-      std::cerr << "ckecli: warning: " << w << "\n";
-    }
+    // Validated here first so a bad file is reported even when cke is not running; the warnings
+    // are cke's (it knows what its runtime and storage ignore).
+    (void)config::parse_cluster_config(text.str(), options->file);
     v1::ClusterSetRequest request;
     request.set_yaml(text.str());
     request.set_source(options->file);
     v1::ClusterSetResponse response;
     auto context = call_context();
     connection.check(connection.stub()->ClusterSet(context.get(), request, &response));
+    for (const auto& w : response.warnings()) {
+      std::cerr << "ckecli: warning: " << w << "\n";
+    }
     std::cout << "applied " << options->file << "\n";
   });
 

@@ -241,6 +241,17 @@ grpc::Status ApiService::Status(grpc::ServerContext*, const v1::Empty*,
     response->set_auth_enabled(s.auth_enabled);
     response->set_leader(snapshot.observed.leader.value_or(""));
     fill_members(snapshot, response->mutable_members());
+    if (snapshot.config && snapshot.config->etcd_backup.enabled) {
+      response->set_backup_schedule(snapshot.config->etcd_backup.schedule);
+    }
+    if (!s.last_backup_result.empty()) {
+      auto* last = response->mutable_last_backup();
+      last->set_name(s.last_backup_name);
+      last->set_finished_at(s.last_backup_at);
+      last->set_result(s.last_backup_result);
+      last->set_size(s.last_backup_size);
+      last->set_message(s.last_backup_message);
+    }
     if (!s.history.empty()) {
       fill(response->mutable_last_operation(), s.history.back());
     }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/backup/cron.hpp"
 #include "core/common/error.hpp"
 
 namespace cke::config {
@@ -341,6 +342,13 @@ void parse_backup(Reader& r, const YAML::Node& node, ClusterConfig& config) {
         r.fail("etcd_backup.storage.config", "expected a mapping, got " + Reader::shown(cfg));
       }
       b.storage_config = yaml_to_json(cfg).dump();
+    }
+  }
+  if (!b.schedule.empty()) {
+    try {
+      backup::CronSchedule::parse(b.schedule);
+    } catch (const Error& e) {
+      r.fail("etcd_backup.schedule", e.what());
     }
   }
   if (b.enabled && b.schedule.empty()) {

@@ -103,6 +103,14 @@ void Controller::run_exclusive(const std::string& name, const std::string& targe
   record_finish(s, id, "ok", "");
 }
 
+void Controller::update_state(const std::function<void(state::State&)>& change) {
+  const std::lock_guard lock(operation_mutex_);
+  state::State s = state();
+  change(s);
+  env_.store().save(s);
+  publish(s);
+}
+
 void Controller::run_recorded(const std::string& name, const std::string& target,
                               const std::function<void()>& body) {
   int64_t id = 0;
@@ -132,6 +140,11 @@ void Controller::run_recorded(const std::string& name, const std::string& target
 std::vector<std::string> Controller::set_cluster(const std::string& yaml,
                                                  const std::string& source) {
   auto parsed = config::parse_cluster_config(yaml, source);  // throws before anything changes
+  if (!parsed.config.etcd_backup.pvc_name.empty()) {
+    parsed.warnings.push_back(source + ": etcd_backup.pvc_name: no Kubernetes API is configured, so cke takes the "
+                              "scheduled backups itself into its " + parsed.config.etcd_backup.storage_plugin +
+                              " storage; pvc_name is unused");
+  }
   if (env_.runtime_name() == "local" && !parsed.config.etcd.extra_binds.empty()) {
     parsed.warnings.push_back(source +
                               ": options.etcd.extra_binds: the local runtime runs etcd without "

@@ -56,6 +56,10 @@ class Controller {
 
   void wake();
 
+  // Changes the recorded state outside an operation (bookkeeping such as the backup schedule),
+  // serialised with operations and saved durably before it returns.
+  void update_state(const std::function<void(state::State&)>& change);
+
  private:
   int64_t record_start(state::State& s, const std::string& name, const std::string& target);
   void record_finish(state::State& s, int64_t id, const std::string& result,

@@ -61,6 +61,13 @@ State FileStateStore::load() {
   state.cluster_id = j.value("cluster_id", "");
   state.auth_enabled = j.value("auth_enabled", false);
   state.next_operation_id = j.value("next_operation_id", int64_t{1});
+  state.backup_schedule = j.value("backup_schedule", "");
+  state.last_backup_fire = j.value("last_backup_fire", int64_t{0});
+  state.last_backup_name = j.value("last_backup_name", "");
+  state.last_backup_at = j.value("last_backup_at", "");
+  state.last_backup_result = j.value("last_backup_result", "");
+  state.last_backup_size = j.value("last_backup_size", uint64_t{0});
+  state.last_backup_message = j.value("last_backup_message", "");
   for (const auto& r : j.value("history", ordered_json::array())) {
     state.history.push_back(record_from(r));
   }
@@ -78,6 +85,13 @@ void FileStateStore::save(const State& state) {
   j["cluster_id"] = state.cluster_id;
   j["auth_enabled"] = state.auth_enabled;
   j["next_operation_id"] = state.next_operation_id;
+  j["backup_schedule"] = state.backup_schedule;
+  j["last_backup_fire"] = state.last_backup_fire;
+  j["last_backup_name"] = state.last_backup_name;
+  j["last_backup_at"] = state.last_backup_at;
+  j["last_backup_result"] = state.last_backup_result;
+  j["last_backup_size"] = state.last_backup_size;
+  j["last_backup_message"] = state.last_backup_message;
   j["history"] = ordered_json::array();
   const size_t skip =
       state.history.size() > kHistoryLimit ? state.history.size() - kHistoryLimit : 0;

@@ -30,6 +30,15 @@ struct State {
   std::string cluster_id;            // hex, from the members once bootstrapped
   bool auth_enabled = false;         // users root and kube-apiserver set up, auth enabled
 
+  // Scheduled backups.
+  std::string backup_schedule;     // the schedule last_backup_fire belongs to
+  int64_t last_backup_fire = 0;    // unix seconds of the last fire time handled (0: none)
+  std::string last_backup_name;
+  std::string last_backup_at;      // RFC 3339 UTC, when it finished
+  std::string last_backup_result;  // "ok" or "error"
+  uint64_t last_backup_size = 0;   // stored bytes
+  std::string last_backup_message;
+
   std::vector<OperationRecord> history;  // oldest first, capped
   int64_t next_operation_id = 1;
 };
