@@ -167,7 +167,7 @@ int run(const Options& options) {
   fs::remove(socket);  // a stale socket of a stopped cke (we hold the lock, so it is not live)
   cke::backup::BackupService backups(controller, env, registry);
   cke::backup::BackupTarget backup_target(registry, data_dir);
-  cke::api::ApiService service(controller, env, backups, backup_target);
+  cke::api::ApiService service(controller, env, backups, backup_target, registry);
   grpc::ServerBuilder builder;
   builder.AddListeningPort("unix://" + socket.string(), grpc::InsecureServerCredentials());
   if (!options.listen.empty()) {

@@ -1,5 +1,6 @@
 // ckecli etcd local-backup, and ckecli etcd backup list|get|verify|delete|take.
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <cstring>
 #include <iostream>
@@ -29,6 +30,8 @@ struct BackupOptions {
   std::vector<std::string> plugin_dirs;
   std::string name;
   std::string out;
+  bool yes = false;
+  std::string file;
   std::string list_output;  // one variable per command: each has its own default
   std::string take_output;
 };
@@ -163,6 +166,65 @@ nlohmann::ordered_json manifest_json(const v1::BackupManifest& m) {
           {"compressor", m.compressor()}, {"cke_version", m.cke_version()}};
 }
 
+// A restore discards every write made since the backup: it needs --yes, or a "yes" typed at a
+// terminal.
+void confirm_restore(const std::string& source, bool yes) {
+  if (yes) {
+    return;
+  }
+  if (::isatty(0) == 0) {
+    throw Error("restoring " + source + " replaces all of the cluster's data and discards newer writes; add --yes to confirm",
+                CKE_FAILED_PRECONDITION);
+  }
+  std::cerr << "Restoring " << source << " replaces all of the cluster's data and discards every newer write.\n"
+            << "Type yes to continue: " << std::flush;
+  std::string answer;
+  std::getline(std::cin, answer);
+  if (answer != "yes") {
+    throw Error("restore cancelled", CKE_CANCELLED);
+  }
+}
+
+void restore_file(const BackupOptions& options, const Connection& connection) {
+  UniqueFd fd(::open(options.file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    throw Error("cannot read " + options.file + ": " + std::strerror(errno), CKE_NOT_FOUND);
+  }
+  confirm_restore(options.file, options.yes);
+  auto context = call_context(std::chrono::hours(24));
+  auto stub = connection.stub();
+  v1::RestoreResponse response;
+  auto writer = stub->RestoreUpload(context.get(), &response);
+  v1::RestoreChunk chunk;
+  chunk.set_file_name(std::filesystem::path(options.file).filename().string());
+  writer->Write(chunk);
+  chunk.clear_file_name();
+  std::vector<char> buf(256 * 1024);
+  struct stat st {};
+  ::fstat(fd.get(), &st);
+  Progress progress("uploading " + options.file, static_cast<uint64_t>(st.st_size));
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      throw Error("cannot read " + options.file + ": " + std::strerror(errno), CKE_UNAVAILABLE);
+    }
+    if (n == 0) {
+      break;
+    }
+    chunk.set_data(buf.data(), static_cast<size_t>(n));
+    if (!writer->Write(chunk)) {
+      break;  // cke refused; Finish says why
+    }
+    progress.advance(static_cast<uint64_t>(n));
+  }
+  writer->WritesDone();
+  connection.check(writer->Finish());
+  std::cout << "restored the cluster from " << options.file << " (" << response.snapshot_size() << " bytes of snapshot)\n";
+}
+
 }  // namespace
 
 void add_backup_commands(CLI::App& etcd, const Connection& connection) {
@@ -231,6 +293,27 @@ void add_backup_commands(CLI::App& etcd, const Connection& connection) {
     connection.check(connection.stub()->BackupDelete(context.get(), request, &response));
     std::cout << "deleted backup " << options->name << "\n";
   });
+
+  auto* restore_backup = backup->add_subcommand("restore", "restore the cluster from a backup (after verifying it)");
+  restore_backup->add_option("NAME", options->name, "backup name")->required();
+  restore_backup->add_flag("--yes", options->yes, "confirm that newer data is discarded");
+  restore_backup->callback([options, &connection] {
+    backup::check_backup_name(options->name);
+    confirm_restore(options->name, options->yes);
+    v1::BackupNameRequest request;
+    request.set_name(options->name);
+    v1::RestoreResponse response;
+    auto context = call_context(std::chrono::hours(24));
+    connection.check(connection.stub()->BackupRestore(context.get(), request, &response));
+    std::cout << "restored the cluster from " << options->name << " (" << response.snapshot_size()
+              << " bytes of snapshot)\n";
+  });
+
+  auto* restore = etcd.add_subcommand(
+      "restore", "restore the cluster from a local snapshot file (e.g. from local-backup), also when every member's data is gone");
+  restore->add_option("FILE", options->file, "snapshot file: .db, or compressed .db.gz, .db.zst, .db.xz")->required();
+  restore->add_flag("--yes", options->yes, "confirm that newer data is discarded");
+  restore->callback([options, &connection] { restore_file(*options, connection); });
 
   auto* take = backup->add_subcommand("take", "take a backup into the scheduled storage now, then rotate");
   add_output_flag(*take, options->take_output, "table", {"table", "json"});

@@ -158,7 +158,7 @@ grpc::Status ApiService::UserAdd(grpc::ServerContext*, const v1::UserAddRequest*
       throw Error("the key prefix must not be empty", CKE_INVALID_ARGUMENT);
     }
     auto client = healthy_client();
-    controller_.run_exclusive("user-add", request->user(), [&] {
+    controller_.run_exclusive("user-add", request->user(), [&](state::State&) {
       const auto result = users::ensure_prefix_user(*client, request->user(), request->prefix(),
                                                     env_.failpoints(), "user-add");
       if (result == users::EnsureResult::already_complete) {
@@ -207,7 +207,7 @@ grpc::Status ApiService::UserRemove(grpc::ServerContext*, const v1::UserRemoveRe
                   CKE_INVALID_ARGUMENT);
     }
     auto client = healthy_client();
-    controller_.run_exclusive("user-remove", request->user(), [&] {
+    controller_.run_exclusive("user-remove", request->user(), [&](state::State&) {
       const bool had_user = client->user_get(request->user()).has_value();
       const bool had_role = client->role_get(request->user()).has_value();
       if (!had_user && !had_role) {

@@ -12,8 +12,8 @@ namespace cke::api {
 class ApiService final : public cke::v1::Cke::Service {
  public:
   ApiService(controller::Controller& controller, controller::Environment& env, backup::BackupService& backups,
-             backup::BackupTarget& target)
-      : controller_(controller), env_(env), backups_(backups), target_(target) {}
+             backup::BackupTarget& target, const plugin::Registry& registry)
+      : controller_(controller), env_(env), backups_(backups), target_(target), registry_(registry) {}
 
   grpc::Status ClusterSet(grpc::ServerContext*, const v1::ClusterSetRequest*,
                           v1::ClusterSetResponse*) override;
@@ -36,6 +36,8 @@ class ApiService final : public cke::v1::Cke::Service {
                          grpc::ServerWriter<v1::BackupChunk>*) override;
   grpc::Status BackupVerify(grpc::ServerContext*, const v1::BackupNameRequest*, v1::BackupManifest*) override;
   grpc::Status BackupDelete(grpc::ServerContext*, const v1::BackupNameRequest*, v1::Empty*) override;
+  grpc::Status BackupRestore(grpc::ServerContext*, const v1::BackupNameRequest*, v1::RestoreResponse*) override;
+  grpc::Status RestoreUpload(grpc::ServerContext*, grpc::ServerReader<v1::RestoreChunk>*, v1::RestoreResponse*) override;
 
  private:
   // A client of a member that answers (the leader first); throws when none does.
@@ -43,11 +45,14 @@ class ApiService final : public cke::v1::Cke::Service {
 
   // The storage scheduled backups use, from the applied cluster.yml.
   std::shared_ptr<plugin::Storage> backup_storage();
+  // Restores from the snapshot file already written at the restore path, as one operation.
+  void restore_from_file(const std::string& source, uint64_t size, v1::RestoreResponse* response);
 
   controller::Controller& controller_;
   controller::Environment& env_;
   backup::BackupService& backups_;
   backup::BackupTarget& target_;
+  const plugin::Registry& registry_;
 };
 
 // Runs a handler body: cke::Error keeps its code, anything else is INTERNAL, and the message is

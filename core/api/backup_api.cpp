@@ -1,10 +1,16 @@
 // The backup part of cke's API: local-backup streaming, the scheduled storage's backups.
 #include <spdlog/spdlog.h>
 
+#include <cstring>
+
 #include "core/api/api_service.hpp"
 #include "core/backup/backup_name.hpp"
 #include "core/backup/catalog.hpp"
+#include "core/backup/restore.hpp"
+#include "core/backup/trailer_check.hpp"
 #include "core/common/error.hpp"
+#include "core/plugin/compressor.hpp"
+#include "core/stream/pipe.hpp"
 
 namespace cke::api {
 namespace {
@@ -119,6 +125,86 @@ grpc::Status ApiService::BackupDelete(grpc::ServerContext*, const v1::BackupName
     backup::check_backup_name(request->name());
     auto storage = backup_storage();
     controller_.run_recorded("backup-delete", request->name(), [&] { backup::remove_backup(*storage, request->name()); });
+  });
+}
+
+void ApiService::restore_from_file(const std::string& source, uint64_t size, v1::RestoreResponse* response) {
+  const auto snapshot = controller_.status();
+  if (!snapshot.config) {
+    throw Error("no cluster yet: apply one with ckecli cluster set FILE", CKE_FAILED_PRECONDITION);
+  }
+  const auto path = backup::restore_snapshot_path(env_);
+  controller_.run_exclusive("restore", source, [&](state::State& s) {
+    backup::restore_cluster(env_, *snapshot.config, s, path, source);
+  });
+  std::filesystem::remove(path);
+  response->set_snapshot_size(size);
+  response->set_source(source);
+}
+
+grpc::Status ApiService::BackupRestore(grpc::ServerContext*, const v1::BackupNameRequest* request,
+                                       v1::RestoreResponse* response) {
+  return handle([&] {
+    backup::check_backup_name(request->name());
+    auto storage = backup_storage();
+    // Refused unless the backup verifies (sizes, both hashes, etcd's trailer).
+    const auto manifest = backups_.verify(*storage, request->name());
+    plugin::Compressor compressor(registry_.require(plugin::Kind::compressor, manifest.compressor));
+    uint64_t size = 0;
+    stream::through_pipe([&](stream::ByteWriter& writer) { storage->get(request->name(), writer); },
+                         [&](stream::ByteReader& reader) {
+                           auto raw = compressor.decompress_from(reader);
+                           size = backup::write_snapshot_file(*raw, backup::restore_snapshot_path(env_));
+                         });
+    restore_from_file(request->name(), size, response);
+  });
+}
+
+namespace {
+
+// The upload's data messages as a ByteReader.
+class UploadReader final : public stream::ByteReader {
+ public:
+  explicit UploadReader(grpc::ServerReader<v1::RestoreChunk>* in) : in_(in) {}
+  size_t read(std::span<uint8_t> buf) override {
+    while (offset_ == chunk_.data().size()) {
+      if (!in_->Read(&chunk_)) {
+        return 0;
+      }
+      offset_ = 0;
+    }
+    const size_t n = std::min(buf.size(), chunk_.data().size() - offset_);
+    std::memcpy(buf.data(), chunk_.data().data() + offset_, n);
+    offset_ += n;
+    return n;
+  }
+
+ private:
+  grpc::ServerReader<v1::RestoreChunk>* in_;
+  v1::RestoreChunk chunk_;
+  size_t offset_ = 0;
+};
+
+std::string compressor_for(const std::string& file_name) {
+  const auto ends = [&](const char* suffix) { return file_name.ends_with(suffix); };
+  return ends(".gz") ? "gzip" : ends(".zst") ? "zstd" : ends(".xz") ? "xz" : "none";
+}
+
+}  // namespace
+
+grpc::Status ApiService::RestoreUpload(grpc::ServerContext*, grpc::ServerReader<v1::RestoreChunk>* reader,
+                                       v1::RestoreResponse* response) {
+  return handle([&] {
+    v1::RestoreChunk first;
+    if (!reader->Read(&first) || first.file_name().empty()) {
+      throw Error("the upload did not start with a file name", CKE_INVALID_ARGUMENT);
+    }
+    const std::string source = first.file_name();
+    plugin::Compressor compressor(registry_.require(plugin::Kind::compressor, compressor_for(source)));
+    UploadReader upload(reader);
+    auto raw = compressor.decompress_from(upload);
+    const uint64_t size = backup::write_snapshot_file(*raw, backup::restore_snapshot_path(env_));
+    restore_from_file(source, size, response);
   });
 }
 

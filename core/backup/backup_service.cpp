@@ -130,6 +130,7 @@ Manifest BackupService::verify(plugin::Storage& storage, const std::string& name
   std::string stored_sha;
   uint64_t stored_size = 0;
   TrailerCheck trailer;
+  std::string decompress_error;
   stream::through_pipe(
       [&](stream::ByteWriter& writer) {
         stream::HashingWriter stored(writer);
@@ -138,10 +139,17 @@ Manifest BackupService::verify(plugin::Storage& storage, const std::string& name
         stored_sha = stored.hex_digest();
       },
       [&](stream::ByteReader& reader) {
-        auto raw = compressor.decompress_from(reader);
         std::vector<uint8_t> buf(stream::kChunkSize);
-        while (const size_t n = raw->read(buf)) {
-          trailer.update({buf.data(), n});
+        try {
+          auto raw = compressor.decompress_from(reader);
+          while (const size_t n = raw->read(buf)) {
+            trailer.update({buf.data(), n});
+          }
+        } catch (const Error& e) {
+          // Read on, so the stored hash (usually the clearer finding) is complete.
+          decompress_error = e.what();
+          while (reader.read(buf) > 0) {
+          }
         }
       });
   const auto mismatch = [&](const std::string& what, const std::string& expected, const std::string& found) {
@@ -153,6 +161,9 @@ Manifest BackupService::verify(plugin::Storage& storage, const std::string& name
   }
   if (stored_sha != m.stored_sha256) {
     throw mismatch("the stored SHA-256", m.stored_sha256, stored_sha);
+  }
+  if (!decompress_error.empty()) {
+    throw Error("backup " + name + " is damaged: " + decompress_error, CKE_DATA_LOSS);
   }
   if (trailer.size() != m.raw_size) {
     throw mismatch("the snapshot size", std::to_string(m.raw_size), std::to_string(trailer.size()));

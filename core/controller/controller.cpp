@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/backup/restore.hpp"
 #include "core/common/error.hpp"
 #include "core/controller/operations.hpp"
 
@@ -88,18 +89,16 @@ void Controller::record_finish(state::State& s, int64_t id, const std::string& r
 }
 
 void Controller::run_exclusive(const std::string& name, const std::string& target,
-                               const std::function<void()>& body) {
+                               const std::function<void(state::State&)>& body) {
   const std::lock_guard lock(operation_mutex_);
   state::State s = state();
   const int64_t id = record_start(s, name, target);
   try {
-    body();
+    body(s);  // saves what it changes through the store at its own checkpoints
   } catch (const std::exception& e) {
-    s = state();  // body may not change the state; history only
     record_finish(s, id, "error", e.what());
     throw;
   }
-  s = state();
   record_finish(s, id, "ok", "");
 }
 
@@ -202,6 +201,7 @@ void Controller::execute(const config::ClusterConfig& config, state::State& s,
       start_member(env_, config, s, decision.targets.front());
       break;
     case OperationKind::auth_setup: auth_setup(env_, config, s, observed); break;
+    case OperationKind::resume_restore: backup::resume_restore(env_, config, s); break;
   }
 }
 

@@ -47,8 +47,9 @@ class Controller {
 
   // Runs `body` as a recorded operation (history: name, target, result), exclusively with the
   // controller's own operations. Exceptions propagate after being recorded.
+  // `body` may change the state it is given (and save it at its checkpoints).
   void run_exclusive(const std::string& name, const std::string& target,
-                     const std::function<void()>& body);
+                     const std::function<void(state::State&)>& body);
   // Records `body` in the history like run_exclusive, but lets the controller work meanwhile
   // (backups: long, and they change nothing the controller decides from).
   void run_recorded(const std::string& name, const std::string& target,

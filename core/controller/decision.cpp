@@ -30,6 +30,7 @@ const char* operation_name(OperationKind kind) {
     case OperationKind::complete_bootstrap: return "complete-bootstrap";
     case OperationKind::start_member: return "start-member";
     case OperationKind::auth_setup: return "auth-setup";
+    case OperationKind::resume_restore: return "resume-restore";
   }
   return "unknown";
 }
@@ -52,6 +53,9 @@ Decision decide(const config::ClusterConfig& /*config*/, const state::State& sta
   const auto stopped = with_state(observed, plugin::MemberState::stopped);
   const size_t total = observed.members.size();
 
+  if (!state.restore_phase.empty()) {
+    return {"restoring", "resuming the restore from " + state.restore_source, OperationKind::resume_restore, {}};
+  }
   if (!state.bootstrap_started) {
     if (absent.size() == total) {
       return {"bootstrapping", "starting " + std::to_string(total) + " members",

@@ -19,6 +19,7 @@ enum class OperationKind {
   complete_bootstrap,  // the bootstrapped cluster became healthy: record it
   start_member,        // a stopped member with data
   auth_setup,          // users root and kube-apiserver, then enable auth
+  resume_restore,      // a restore was interrupted: roll back (staging) or finish (swapping)
 };
 
 const char* operation_name(OperationKind kind);

@@ -61,6 +61,9 @@ State FileStateStore::load() {
   state.cluster_id = j.value("cluster_id", "");
   state.auth_enabled = j.value("auth_enabled", false);
   state.next_operation_id = j.value("next_operation_id", int64_t{1});
+  state.restore_phase = j.value("restore_phase", "");
+  state.restore_source = j.value("restore_source", "");
+  state.restore_token = j.value("restore_token", "");
   state.backup_schedule = j.value("backup_schedule", "");
   state.last_backup_fire = j.value("last_backup_fire", int64_t{0});
   state.last_backup_name = j.value("last_backup_name", "");
@@ -85,6 +88,9 @@ void FileStateStore::save(const State& state) {
   j["cluster_id"] = state.cluster_id;
   j["auth_enabled"] = state.auth_enabled;
   j["next_operation_id"] = state.next_operation_id;
+  j["restore_phase"] = state.restore_phase;
+  j["restore_source"] = state.restore_source;
+  j["restore_token"] = state.restore_token;
   j["backup_schedule"] = state.backup_schedule;
   j["last_backup_fire"] = state.last_backup_fire;
   j["last_backup_name"] = state.last_backup_name;

@@ -30,6 +30,12 @@ struct State {
   std::string cluster_id;            // hex, from the members once bootstrapped
   bool auth_enabled = false;         // users root and kube-apiserver set up, auth enabled
 
+  // A restore under way (empty phase: none). "staging": the old cluster still serves and is kept
+  // on a crash; "swapping": the restored data replaces it, and a crash finishes the swap.
+  std::string restore_phase;
+  std::string restore_source;  // the backup or file, for messages
+  std::string restore_token;   // the new cluster token the restored members use
+
   // Scheduled backups.
   std::string backup_schedule;     // the schedule last_backup_fire belongs to
   int64_t last_backup_fire = 0;    // unix seconds of the last fire time handled (0: none)

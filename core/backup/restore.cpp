@@ -1,0 +1,221 @@
+#include "core/backup/restore.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/statvfs.h>
+
+#include <cstdio>
+#include <random>
+#include <thread>
+
+#include <unistd.h>
+
+#include <vector>
+
+#include "core/backup/trailer_check.hpp"
+#include "core/common/atomic_file.hpp"
+#include "core/common/error.hpp"
+#include "core/common/subprocess.hpp"
+#include "core/controller/member_command.hpp"
+#include "core/controller/member_launch.hpp"
+#include "core/controller/observation.hpp"
+
+namespace fs = std::filesystem;
+
+namespace cke::backup {
+namespace {
+
+fs::path data_of(const controller::Environment& env, const std::string& address) {
+  return env.member_dir(address) / "data";
+}
+fs::path staging_of(const controller::Environment& env, const std::string& address) {
+  return env.member_dir(address) / "data.restore";
+}
+fs::path old_of(const controller::Environment& env, const std::string& address) {
+  return env.member_dir(address) / "data.old";
+}
+
+void check_free_space(const fs::path& dir, uint64_t needed) {
+  struct statvfs fs_info {};
+  if (::statvfs(dir.c_str(), &fs_info) != 0) {
+    return;  // cannot tell; etcdctl will fail clearly if it runs out
+  }
+  const uint64_t available = static_cast<uint64_t>(fs_info.f_bavail) * fs_info.f_frsize;
+  if (available < needed) {
+    throw Error("not enough free space in " + dir.string() + " to restore: it needs " + std::to_string(needed) +
+                    " bytes, " + std::to_string(available) + " are free",
+                CKE_RESOURCE_EXHAUSTED);
+  }
+}
+
+std::string new_token(const config::ClusterConfig& config) {
+  std::random_device random;
+  char suffix[17];
+  std::snprintf(suffix, sizeof suffix, "%08x%08x", random(), random());
+  return config.name + "-restore-" + suffix;
+}
+
+// Builds each member's restored data beside its current data; the old cluster keeps serving.
+void stage(controller::Environment& env, const config::ClusterConfig& config, const state::State& state,
+           const fs::path& snapshot) {
+  std::string initial_cluster;
+  for (const auto& member : state.members) {
+    initial_cluster += (initial_cluster.empty() ? "" : ",") + member + "=" + controller::peer_url(config, member);
+  }
+  for (const auto& address : state.members) {
+    const fs::path staging = staging_of(env, address);
+    fs::remove_all(staging);
+    ensure_private_dir(env.member_dir(address));
+    const auto result = run_command({"etcdctl", "snapshot", "restore", snapshot.string(), "--name=" + address,
+                                     "--initial-cluster=" + initial_cluster,
+                                     "--initial-cluster-token=" + state.restore_token,
+                                     "--initial-advertise-peer-urls=" + controller::peer_url(config, address),
+                                     "--data-dir=" + staging.string()},
+                                    {"ETCDCTL_API=3"});
+    if (result.exit_code != 0) {
+      fs::remove_all(staging);
+      throw Error("etcdctl snapshot restore for " + address + " failed (exit " + std::to_string(result.exit_code) +
+                      "): " + result.output,
+                  CKE_INTERNAL);
+    }
+    env.failpoint("restore.after-stage-member");
+  }
+}
+
+// Stops the members, swaps in the restored data, starts them, waits until healthy, and only then
+// deletes the old data. Every step can run again after a crash.
+void swap_and_start(controller::Environment& env, const config::ClusterConfig& config, state::State& state) {
+  for (const auto& address : state.members) {
+    env.node(address).stop(10000);
+  }
+  env.failpoint("restore.after-stop");
+  for (const auto& address : state.members) {
+    const fs::path staging = staging_of(env, address);
+    if (!fs::exists(staging)) {
+      continue;  // swapped before a crash
+    }
+    if (fs::exists(data_of(env, address))) {
+      fs::remove_all(old_of(env, address));
+      fs::rename(data_of(env, address), old_of(env, address));
+    }
+    fs::rename(staging, data_of(env, address));
+    sync_directory(env.member_dir(address));
+    env.failpoint("restore.after-swap-member");
+  }
+  state.cluster_token = state.restore_token;
+  env.store().save(state);
+  for (const auto& address : state.members) {
+    if (env.node(address).inspect().state != plugin::MemberState::running) {
+      controller::launch_member(env, config, state, address, "restore");
+    }
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  for (;;) {
+    const auto observed = controller::observe(env, config, state.members);
+    if (observed.healthy()) {
+      char id[20];
+      std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(observed.cluster_id.value_or(0)));
+      state.cluster_id = id;  // a restored cluster is a new cluster
+      break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw Error("the restored cluster did not become healthy in 90 s: " + observed.error +
+                      "; the old data is kept in each member's data.old",
+                  CKE_UNAVAILABLE);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  env.failpoint("restore.before-cleanup");
+  for (const auto& address : state.members) {
+    fs::remove_all(old_of(env, address));
+  }
+  state.restore_phase.clear();
+  state.restore_source.clear();
+  state.restore_token.clear();
+  // Auth came back with the data; auth-setup checks it again (every step checks first).
+  state.auth_enabled = false;
+  state.bootstrapped = true;
+  env.store().save(state);
+}
+
+}  // namespace
+
+fs::path restore_snapshot_path(const controller::Environment& env) { return env.data_dir() / "restore" / "snapshot.db"; }
+
+uint64_t write_snapshot_file(stream::ByteReader& raw, const fs::path& path) {
+  ensure_private_dir(path.parent_path());
+  const fs::path partial = path.string() + ".partial";
+  TrailerCheck check;
+  {
+    std::FILE* file = std::fopen(partial.c_str(), "wbe");
+    if (file == nullptr) {
+      throw Error("cannot create " + partial.string(), CKE_UNAVAILABLE);
+    }
+    std::vector<uint8_t> buf(stream::kChunkSize);
+    try {
+      while (const size_t n = raw.read(buf)) {
+        check.update({buf.data(), n});
+        if (std::fwrite(buf.data(), 1, n, file) != n) {
+          throw Error("cannot write " + partial.string() + " (disk full?)", CKE_RESOURCE_EXHAUSTED);
+        }
+      }
+      if (std::fflush(file) != 0 || ::fsync(::fileno(file)) != 0) {
+        throw Error("cannot write " + partial.string() + " (disk full?)", CKE_RESOURCE_EXHAUSTED);
+      }
+    } catch (...) {
+      std::fclose(file);
+      fs::remove(partial);
+      throw;
+    }
+    std::fclose(file);
+  }
+  if (!check.trailer_matches()) {
+    fs::remove(partial);
+    throw Error("the snapshot is damaged: etcd's SHA-256 trailer does not match its data; refusing to restore it",
+                CKE_DATA_LOSS);
+  }
+  fs::rename(partial, path);
+  return check.size();
+}
+
+void restore_cluster(controller::Environment& env, const config::ClusterConfig& config, state::State& state,
+                     const fs::path& snapshot, const std::string& source) {
+  if (!state.bootstrap_started) {
+    // Restoring into a new cluster: its members are the control-plane nodes.
+    state.members.clear();
+    for (const auto& node : config.control_plane()) {
+      state.members.push_back(node.address);
+    }
+    state.bootstrap_started = true;
+  }
+  check_free_space(env.data_dir(), fs::file_size(snapshot) * (state.members.size() + 1));
+  state.restore_phase = "staging";
+  state.restore_source = source;
+  state.restore_token = new_token(config);
+  env.store().save(state);
+  env.failpoint("restore.after-intent");
+  stage(env, config, state, snapshot);
+  state.restore_phase = "swapping";
+  env.store().save(state);
+  env.failpoint("restore.after-staging");
+  swap_and_start(env, config, state);
+  spdlog::info("restored the cluster from {}", source);
+}
+
+void resume_restore(controller::Environment& env, const config::ClusterConfig& config, state::State& state) {
+  if (state.restore_phase == "staging") {
+    // The old cluster never stopped: keep it, drop what was staged.
+    for (const auto& address : state.members) {
+      fs::remove_all(staging_of(env, address));
+    }
+    spdlog::warn("a restore from {} was interrupted while staging; the cluster keeps its data", state.restore_source);
+    state.restore_phase.clear();
+    state.restore_source.clear();
+    state.restore_token.clear();
+    env.store().save(state);
+    return;
+  }
+  swap_and_start(env, config, state);
+  spdlog::info("finished the interrupted restore from {}", state.restore_source);
+}
+
+}  // namespace cke::backup

@@ -1,0 +1,74 @@
+#include "core/common/subprocess.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/common/error.hpp"
+#include "core/common/unique_fd.hpp"
+
+extern char** environ;
+
+namespace cke {
+
+CommandResult run_command(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+  std::vector<char*> args;
+  for (const auto& a : argv) {
+    args.push_back(const_cast<char*>(a.c_str()));
+  }
+  args.push_back(nullptr);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    env_strings.emplace_back(*e);
+  }
+  env_strings.insert(env_strings.end(), env.begin(), env.end());
+  std::vector<char*> envp;
+  for (auto& e : env_strings) {
+    envp.push_back(e.data());
+  }
+  envp.push_back(nullptr);
+
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    throw Error(std::string("pipe: ") + std::strerror(errno), CKE_UNAVAILABLE);
+  }
+  UniqueFd read_end(fds[0]);
+  UniqueFd write_end(fds[1]);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    throw Error(std::string("fork: ") + std::strerror(errno), CKE_UNAVAILABLE);
+  }
+  if (pid == 0) {
+    ::dup2(write_end.get(), 1);
+    ::dup2(write_end.get(), 2);
+    const int null_in = ::open("/dev/null", O_RDONLY);
+    ::dup2(null_in, 0);
+    ::execvpe(args[0], args.data(), envp.data());
+    const char* message = "exec failed\n";
+    (void)::write(2, message, std::strlen(message));
+    ::_exit(127);
+  }
+  write_end.reset();
+  CommandResult result;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(read_end.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    result.output.append(buf, static_cast<size_t>(n));
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+}  // namespace cke
