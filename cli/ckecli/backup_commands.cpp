@@ -55,9 +55,9 @@ backup::Manifest manifest_from(const v1::BackupManifest& m) {
 // What was received must be what cke sent: size and SHA-256 against the manifest.
 void check_received(const backup::Manifest& manifest, uint64_t size, const std::string& sha256) {
   if (size != manifest.stored_size || sha256 != manifest.stored_sha256) {
-    throw Error("backup " + manifest.name + " arrived damaged: " + std::to_string(size) + " bytes with SHA-256 " +
-                    sha256 + ", cke sent " + std::to_string(manifest.stored_size) + " bytes with " +
-                    manifest.stored_sha256,
+    throw Error("backup " + manifest.name + " arrived damaged: " + std::to_string(size) +
+                    " bytes with SHA-256 " + sha256 + ", cke sent " +
+                    std::to_string(manifest.stored_size) + " bytes with " + manifest.stored_sha256,
                 CKE_DATA_LOSS);
   }
 }
@@ -91,7 +91,8 @@ void local_backup(const BackupOptions& options, const Connection& connection) {
           if (chunk.has_manifest()) {
             manifest = manifest_from(chunk.manifest());
           } else {
-            hashed.write({reinterpret_cast<const uint8_t*>(chunk.data().data()), chunk.data().size()});
+            hashed.write(
+                {reinterpret_cast<const uint8_t*>(chunk.data().data()), chunk.data().size()});
           }
         }
         connection.check(reader->Finish());
@@ -110,7 +111,8 @@ void local_backup(const BackupOptions& options, const Connection& connection) {
   }
   backup::write_manifest(storage, *manifest);
   std::cout << "created backup " << name << "\n";
-  for (const auto& removed : backup::rotate_backups(storage, static_cast<size_t>(options.max_backups))) {
+  for (const auto& removed :
+       backup::rotate_backups(storage, static_cast<size_t>(options.max_backups))) {
     std::cout << "removed backup " << removed << "\n";
   }
 }
@@ -156,14 +158,22 @@ void backup_get(const BackupOptions& options, const Connection& connection) {
     ::unlink(partial.c_str());
     throw;
   }
-  std::cout << "downloaded " << out.string() << " (" << manifest.stored_size << " bytes, SHA-256 verified)\n";
+  std::cout << "downloaded " << out.string() << " (" << manifest.stored_size
+            << " bytes, SHA-256 verified)\n";
 }
 
 nlohmann::ordered_json manifest_json(const v1::BackupManifest& m) {
-  return {{"name", m.name()},           {"created_at", m.created_at()},   {"cluster_id", m.cluster_id()},
-          {"member", m.member()},       {"revision", m.revision()},       {"raw_size", m.raw_size()},
-          {"stored_size", m.stored_size()}, {"raw_sha256", m.raw_sha256()}, {"stored_sha256", m.stored_sha256()},
-          {"compressor", m.compressor()}, {"cke_version", m.cke_version()}};
+  return {{"name", m.name()},
+          {"created_at", m.created_at()},
+          {"cluster_id", m.cluster_id()},
+          {"member", m.member()},
+          {"revision", m.revision()},
+          {"raw_size", m.raw_size()},
+          {"stored_size", m.stored_size()},
+          {"raw_sha256", m.raw_sha256()},
+          {"stored_sha256", m.stored_sha256()},
+          {"compressor", m.compressor()},
+          {"cke_version", m.cke_version()}};
 }
 
 // A restore discards every write made since the backup: it needs --yes, or a "yes" typed at a
@@ -173,10 +183,13 @@ void confirm_restore(const std::string& source, bool yes) {
     return;
   }
   if (::isatty(0) == 0) {
-    throw Error("restoring " + source + " replaces all of the cluster's data and discards newer writes; add --yes to confirm",
-                CKE_FAILED_PRECONDITION);
+    throw Error(
+        "restoring " + source +
+            " replaces all of the cluster's data and discards newer writes; add --yes to confirm",
+        CKE_FAILED_PRECONDITION);
   }
-  std::cerr << "Restoring " << source << " replaces all of the cluster's data and discards every newer write.\n"
+  std::cerr << "Restoring " << source
+            << " replaces all of the cluster's data and discards every newer write.\n"
             << "Type yes to continue: " << std::flush;
   std::string answer;
   std::getline(std::cin, answer);
@@ -222,7 +235,8 @@ void restore_file(const BackupOptions& options, const Connection& connection) {
   }
   writer->WritesDone();
   connection.check(writer->Finish());
-  std::cout << "restored the cluster from " << options.file << " (" << response.snapshot_size() << " bytes of snapshot)\n";
+  std::cout << "restored the cluster from " << options.file << " (" << response.snapshot_size()
+            << " bytes of snapshot)\n";
 }
 
 }  // namespace
@@ -230,13 +244,16 @@ void restore_file(const BackupOptions& options, const Connection& connection) {
 void add_backup_commands(CLI::App& etcd, const Connection& connection) {
   auto options = std::make_shared<BackupOptions>();
 
-  auto* local = etcd.add_subcommand("local-backup", "take a snapshot and save it on this machine, verified and rotated");
+  auto* local = etcd.add_subcommand(
+      "local-backup", "take a snapshot and save it on this machine, verified and rotated");
   local->add_option("--dir", options->dir, "where to save it")->capture_default_str();
   local->add_option("--max-backups", options->max_backups, "how many to keep (the newest)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  local->add_option("--compressor", options->compressor, "gzip, zstd, xz or none")->capture_default_str();
-  local->add_option("--plugin-dir", options->plugin_dirs, "search this plugin directory first (repeatable)");
+  local->add_option("--compressor", options->compressor, "gzip, zstd, xz or none")
+      ->capture_default_str();
+  local->add_option("--plugin-dir", options->plugin_dirs,
+                    "search this plugin directory first (repeatable)");
   local->callback([options, &connection] { local_backup(*options, connection); });
 
   auto* backup = etcd.add_subcommand("backup", "the backups of the scheduled backup storage");
@@ -256,11 +273,12 @@ void add_backup_commands(CLI::App& etcd, const Connection& connection) {
       std::cout << names.dump() << "\n";
       return;
     }
-    std::printf("%-34s %-20s %12s %10s %-10s\n", "NAME", "CREATED", "SIZE", "REVISION", "COMPRESSOR");
+    std::printf("%-34s %-20s %12s %10s %-10s\n", "NAME", "CREATED", "SIZE", "REVISION",
+                "COMPRESSOR");
     for (const auto& b : response.backups()) {
       std::printf("%-34s %-20s %12llu %10lld %-10s\n", b.name().c_str(), b.created_at().c_str(),
-                  static_cast<unsigned long long>(b.stored_size()), static_cast<long long>(b.revision()),
-                  b.compressor().c_str());
+                  static_cast<unsigned long long>(b.stored_size()),
+                  static_cast<long long>(b.revision()), b.compressor().c_str());
     }
   });
 
@@ -269,7 +287,8 @@ void add_backup_commands(CLI::App& etcd, const Connection& connection) {
   get->add_option("--out", options->out, "save it as this file instead");
   get->callback([options, &connection] { backup_get(*options, connection); });
 
-  auto* verify = backup->add_subcommand("verify", "re-read a backup and check its hashes and etcd's trailer");
+  auto* verify =
+      backup->add_subcommand("verify", "re-read a backup and check its hashes and etcd's trailer");
   verify->add_option("NAME", options->name, "backup name")->required();
   verify->callback([options, &connection] {
     backup::check_backup_name(options->name);
@@ -278,8 +297,9 @@ void add_backup_commands(CLI::App& etcd, const Connection& connection) {
     v1::BackupManifest manifest;
     auto context = call_context(std::chrono::hours(1));
     connection.check(connection.stub()->BackupVerify(context.get(), request, &manifest));
-    std::cout << "backup " << manifest.name() << " is intact (" << manifest.stored_size() << " bytes stored, "
-              << manifest.raw_size() << " bytes of snapshot at revision " << manifest.revision() << ")\n";
+    std::cout << "backup " << manifest.name() << " is intact (" << manifest.stored_size()
+              << " bytes stored, " << manifest.raw_size() << " bytes of snapshot at revision "
+              << manifest.revision() << ")\n";
   });
 
   auto* remove = backup->add_subcommand("delete", "delete a backup");
@@ -294,7 +314,8 @@ void add_backup_commands(CLI::App& etcd, const Connection& connection) {
     std::cout << "deleted backup " << options->name << "\n";
   });
 
-  auto* restore_backup = backup->add_subcommand("restore", "restore the cluster from a backup (after verifying it)");
+  auto* restore_backup =
+      backup->add_subcommand("restore", "restore the cluster from a backup (after verifying it)");
   restore_backup->add_option("NAME", options->name, "backup name")->required();
   restore_backup->add_flag("--yes", options->yes, "confirm that newer data is discarded");
   restore_backup->callback([options, &connection] {
@@ -309,13 +330,18 @@ void add_backup_commands(CLI::App& etcd, const Connection& connection) {
               << " bytes of snapshot)\n";
   });
 
-  auto* restore = etcd.add_subcommand(
-      "restore", "restore the cluster from a local snapshot file (e.g. from local-backup), also when every member's data is gone");
-  restore->add_option("FILE", options->file, "snapshot file: .db, or compressed .db.gz, .db.zst, .db.xz")->required();
+  auto* restore = etcd.add_subcommand("restore",
+                                      "restore the cluster from a local snapshot file (e.g. from "
+                                      "local-backup), also when every member's data is gone");
+  restore
+      ->add_option("FILE", options->file,
+                   "snapshot file: .db, or compressed .db.gz, .db.zst, .db.xz")
+      ->required();
   restore->add_flag("--yes", options->yes, "confirm that newer data is discarded");
   restore->callback([options, &connection] { restore_file(*options, connection); });
 
-  auto* take = backup->add_subcommand("take", "take a backup into the scheduled storage now, then rotate");
+  auto* take =
+      backup->add_subcommand("take", "take a backup into the scheduled storage now, then rotate");
   add_output_flag(*take, options->take_output, "table", {"table", "json"});
   take->callback([options, &connection] {
     v1::BackupTakeResponse response;

@@ -12,7 +12,8 @@ namespace cke::cli {
 
 class Progress {
  public:
-  Progress(std::string label, uint64_t total) : label_(std::move(label)), total_(total), shown_(::isatty(1) != 0) {}
+  Progress(std::string label, uint64_t total)
+      : label_(std::move(label)), total_(total), shown_(::isatty(1) != 0) {}
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
   ~Progress() {
@@ -29,11 +30,13 @@ class Progress {
     }
     last_ = now;
     drawn_ = true;
-    const double fraction = total_ > 0 ? static_cast<double>(done_) / static_cast<double>(total_) : 1.0;
+    const double fraction =
+        total_ > 0 ? static_cast<double>(done_) / static_cast<double>(total_) : 1.0;
     const int width = 30;
     const int filled = static_cast<int>(fraction * width);
-    std::fprintf(stderr, "\r%s [%s%s] %3.0f%% %.1f/%.1f MiB", label_.c_str(), std::string(filled, '#').c_str(),
-                 std::string(width - filled, ' ').c_str(), fraction * 100, static_cast<double>(done_) / 1048576.0,
+    std::fprintf(stderr, "\r%s [%s%s] %3.0f%% %.1f/%.1f MiB", label_.c_str(),
+                 std::string(filled, '#').c_str(), std::string(width - filled, ' ').c_str(),
+                 fraction * 100, static_cast<double>(done_) / 1048576.0,
                  static_cast<double>(total_) / 1048576.0);
   }
 

@@ -47,12 +47,14 @@ void add_status_commands(CLI::App& app, const Connection& connection) {
         out["members"].push_back(member_json(m));
       }
       out["backup_schedule"] = s.backup_schedule();
-      out["last_backup"] = s.has_last_backup() ? nlohmann::ordered_json{{"name", s.last_backup().name()},
-                                                                        {"finished_at", s.last_backup().finished_at()},
-                                                                        {"result", s.last_backup().result()},
-                                                                        {"size", s.last_backup().size()},
-                                                                        {"message", s.last_backup().message()}}
-                                               : nlohmann::ordered_json();
+      out["last_backup"] =
+          s.has_last_backup()
+              ? nlohmann::ordered_json{{"name", s.last_backup().name()},
+                                       {"finished_at", s.last_backup().finished_at()},
+                                       {"result", s.last_backup().result()},
+                                       {"size", s.last_backup().size()},
+                                       {"message", s.last_backup().message()}}
+              : nlohmann::ordered_json();
       out["last_operation"] =
           s.has_last_operation() ? operation_json(s.last_operation()) : nlohmann::ordered_json();
       std::cout << out.dump(2) << "\n";
@@ -75,7 +77,8 @@ void add_status_commands(CLI::App& app, const Connection& connection) {
       if (s.has_last_backup()) {
         const auto& b = s.last_backup();
         std::cout << "; last " << b.finished_at() << " " << b.result() << " "
-                  << (b.result() == "ok" ? b.name() + " (" + std::to_string(b.size()) + " bytes)" : b.message());
+                  << (b.result() == "ok" ? b.name() + " (" + std::to_string(b.size()) + " bytes)"
+                                         : b.message());
       }
       std::cout << "\n";
     }

@@ -3,17 +3,22 @@
 
 #include "core/backup/backup_service.hpp"
 #include "core/backup/backup_target.hpp"
-#include "core/controller/controller.hpp"
 #include "core/common/error.hpp"
+#include "core/controller/controller.hpp"
 #include "proto/cke_api.grpc.pb.h"
 
 namespace cke::api {
 
 class ApiService final : public cke::v1::Cke::Service {
  public:
-  ApiService(controller::Controller& controller, controller::Environment& env, backup::BackupService& backups,
-             backup::BackupTarget& target, const plugin::Registry& registry)
-      : controller_(controller), env_(env), backups_(backups), target_(target), registry_(registry) {}
+  ApiService(controller::Controller& controller, controller::Environment& env,
+             backup::BackupService& backups, backup::BackupTarget& target,
+             const plugin::Registry& registry)
+      : controller_(controller),
+        env_(env),
+        backups_(backups),
+        target_(target),
+        registry_(registry) {}
 
   grpc::Status ClusterSet(grpc::ServerContext*, const v1::ClusterSetRequest*,
                           v1::ClusterSetResponse*) override;
@@ -34,10 +39,14 @@ class ApiService final : public cke::v1::Cke::Service {
   grpc::Status BackupList(grpc::ServerContext*, const v1::Empty*, v1::BackupListResponse*) override;
   grpc::Status BackupGet(grpc::ServerContext*, const v1::BackupNameRequest*,
                          grpc::ServerWriter<v1::BackupChunk>*) override;
-  grpc::Status BackupVerify(grpc::ServerContext*, const v1::BackupNameRequest*, v1::BackupManifest*) override;
-  grpc::Status BackupDelete(grpc::ServerContext*, const v1::BackupNameRequest*, v1::Empty*) override;
-  grpc::Status BackupRestore(grpc::ServerContext*, const v1::BackupNameRequest*, v1::RestoreResponse*) override;
-  grpc::Status RestoreUpload(grpc::ServerContext*, grpc::ServerReader<v1::RestoreChunk>*, v1::RestoreResponse*) override;
+  grpc::Status BackupVerify(grpc::ServerContext*, const v1::BackupNameRequest*,
+                            v1::BackupManifest*) override;
+  grpc::Status BackupDelete(grpc::ServerContext*, const v1::BackupNameRequest*,
+                            v1::Empty*) override;
+  grpc::Status BackupRestore(grpc::ServerContext*, const v1::BackupNameRequest*,
+                             v1::RestoreResponse*) override;
+  grpc::Status RestoreUpload(grpc::ServerContext*, grpc::ServerReader<v1::RestoreChunk>*,
+                             v1::RestoreResponse*) override;
 
  private:
   // A client of a member that answers (the leader first); throws when none does.
@@ -64,7 +73,9 @@ grpc::Status handle(Body&& body) {
     return grpc::Status::OK;
   } catch (const Error& e) {
     const int32_t code = e.code();
-    return {code > 0 && code <= 16 ? static_cast<grpc::StatusCode>(code) : grpc::StatusCode::UNKNOWN, e.what()};
+    return {
+        code > 0 && code <= 16 ? static_cast<grpc::StatusCode>(code) : grpc::StatusCode::UNKNOWN,
+        e.what()};
   } catch (const std::exception& e) {
     return {grpc::StatusCode::INTERNAL, e.what()};
   }

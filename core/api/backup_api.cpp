@@ -74,7 +74,8 @@ grpc::Status ApiService::LocalBackup(grpc::ServerContext*, const v1::LocalBackup
   });
 }
 
-grpc::Status ApiService::BackupTake(grpc::ServerContext*, const v1::Empty*, v1::BackupTakeResponse* response) {
+grpc::Status ApiService::BackupTake(grpc::ServerContext*, const v1::Empty*,
+                                    v1::BackupTakeResponse* response) {
   return handle([&] {
     const auto snapshot = controller_.status();
     auto storage = backup_storage();
@@ -82,14 +83,16 @@ grpc::Status ApiService::BackupTake(grpc::ServerContext*, const v1::Empty*, v1::
     controller_.run_recorded("backup", "", [&] {
       const auto manifest = backups_.take(*storage, settings.compressor);
       fill(response->mutable_manifest(), manifest);
-      for (const auto& removed : backup::rotate_backups(*storage, static_cast<size_t>(settings.rotate))) {
+      for (const auto& removed :
+           backup::rotate_backups(*storage, static_cast<size_t>(settings.rotate))) {
         response->add_removed(removed);
       }
     });
   });
 }
 
-grpc::Status ApiService::BackupList(grpc::ServerContext*, const v1::Empty*, v1::BackupListResponse* response) {
+grpc::Status ApiService::BackupList(grpc::ServerContext*, const v1::Empty*,
+                                    v1::BackupListResponse* response) {
   return handle([&] {
     for (const auto& m : backup::list_backups(*backup_storage())) {
       fill(response->add_backups(), m);
@@ -120,15 +123,18 @@ grpc::Status ApiService::BackupVerify(grpc::ServerContext*, const v1::BackupName
   });
 }
 
-grpc::Status ApiService::BackupDelete(grpc::ServerContext*, const v1::BackupNameRequest* request, v1::Empty*) {
+grpc::Status ApiService::BackupDelete(grpc::ServerContext*, const v1::BackupNameRequest* request,
+                                      v1::Empty*) {
   return handle([&] {
     backup::check_backup_name(request->name());
     auto storage = backup_storage();
-    controller_.run_recorded("backup-delete", request->name(), [&] { backup::remove_backup(*storage, request->name()); });
+    controller_.run_recorded("backup-delete", request->name(),
+                             [&] { backup::remove_backup(*storage, request->name()); });
   });
 }
 
-void ApiService::restore_from_file(const std::string& source, uint64_t size, v1::RestoreResponse* response) {
+void ApiService::restore_from_file(const std::string& source, uint64_t size,
+                                   v1::RestoreResponse* response) {
   const auto snapshot = controller_.status();
   if (!snapshot.config) {
     throw Error("no cluster yet: apply one with ckecli cluster set FILE", CKE_FAILED_PRECONDITION);
@@ -154,7 +160,8 @@ grpc::Status ApiService::BackupRestore(grpc::ServerContext*, const v1::BackupNam
     stream::through_pipe([&](stream::ByteWriter& writer) { storage->get(request->name(), writer); },
                          [&](stream::ByteReader& reader) {
                            auto raw = compressor.decompress_from(reader);
-                           size = backup::write_snapshot_file(*raw, backup::restore_snapshot_path(env_));
+                           size = backup::write_snapshot_file(*raw,
+                                                              backup::restore_snapshot_path(env_));
                          });
     restore_from_file(request->name(), size, response);
   });
@@ -192,7 +199,8 @@ std::string compressor_for(const std::string& file_name) {
 
 }  // namespace
 
-grpc::Status ApiService::RestoreUpload(grpc::ServerContext*, grpc::ServerReader<v1::RestoreChunk>* reader,
+grpc::Status ApiService::RestoreUpload(grpc::ServerContext*,
+                                       grpc::ServerReader<v1::RestoreChunk>* reader,
                                        v1::RestoreResponse* response) {
   return handle([&] {
     v1::RestoreChunk first;
@@ -200,7 +208,8 @@ grpc::Status ApiService::RestoreUpload(grpc::ServerContext*, grpc::ServerReader<
       throw Error("the upload did not start with a file name", CKE_INVALID_ARGUMENT);
     }
     const std::string source = first.file_name();
-    plugin::Compressor compressor(registry_.require(plugin::Kind::compressor, compressor_for(source)));
+    plugin::Compressor compressor(
+        registry_.require(plugin::Kind::compressor, compressor_for(source)));
     UploadReader upload(reader);
     auto raw = compressor.decompress_from(upload);
     const uint64_t size = backup::write_snapshot_file(*raw, backup::restore_snapshot_path(env_));

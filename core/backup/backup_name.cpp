@@ -19,7 +19,8 @@ std::string backup_name(std::chrono::system_clock::time_point time, const std::s
 std::string manifest_name(const std::string& backup) { return backup + ".manifest.json"; }
 
 std::optional<ParsedName> parse_backup_name(const std::string& name) {
-  static const std::regex pattern(R"(snapshot-(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})\.db(\.gz|\.zst|\.xz)?)");
+  static const std::regex pattern(
+      R"(snapshot-(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})\.db(\.gz|\.zst|\.xz)?)");
   std::smatch m;
   if (!std::regex_match(name, m, pattern)) {
     return std::nullopt;
@@ -31,8 +32,8 @@ std::optional<ParsedName> parse_backup_name(const std::string& name) {
   utc.tm_hour = std::stoi(m[4]);
   utc.tm_min = std::stoi(m[5]);
   utc.tm_sec = std::stoi(m[6]);
-  if (utc.tm_mon > 11 || utc.tm_mday < 1 || utc.tm_mday > 31 || utc.tm_hour > 23 || utc.tm_min > 59 ||
-      utc.tm_sec > 60) {
+  if (utc.tm_mon > 11 || utc.tm_mday < 1 || utc.tm_mday > 31 || utc.tm_hour > 23 ||
+      utc.tm_min > 59 || utc.tm_sec > 60) {
     return std::nullopt;
   }
   return ParsedName{std::chrono::system_clock::from_time_t(::timegm(&utc)), m[7].str()};
@@ -46,8 +47,9 @@ ParsedName check_backup_name(const std::string& name) {
   for (const char c : name) {
     shown += (c >= 0x20 && c < 0x7f) ? std::string(1, c) : "?";
   }
-  throw Error("invalid backup name \"" + shown + "\": expected snapshot-YYYYMMDD_HHMMSS.db[.gz|.zst|.xz]",
-              CKE_INVALID_ARGUMENT);
+  throw Error(
+      "invalid backup name \"" + shown + "\": expected snapshot-YYYYMMDD_HHMMSS.db[.gz|.zst|.xz]",
+      CKE_INVALID_ARGUMENT);
 }
 
 }  // namespace cke::backup

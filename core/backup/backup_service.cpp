@@ -28,27 +28,31 @@ std::string hex_id(uint64_t id) {
 }  // namespace
 
 std::string BackupService::next_name(const std::string& compressor) {
-  const auto extension = plugin::Compressor(registry_.require(plugin::Kind::compressor, compressor)).extension();
+  const auto extension =
+      plugin::Compressor(registry_.require(plugin::Kind::compressor, compressor)).extension();
   const std::lock_guard lock(name_mutex_);
   auto second = std::chrono::floor<std::chrono::seconds>(env_.clock().now());
   while (second <= last_name_second_) {
     // Names are UTC seconds: a second backup in the same second waits for the next one.
-    std::this_thread::sleep_until(std::chrono::steady_clock::now() + (last_name_second_ + std::chrono::seconds(1) -
-                                                                       env_.clock().now()));
+    std::this_thread::sleep_until(
+        std::chrono::steady_clock::now() +
+        (last_name_second_ + std::chrono::seconds(1) - env_.clock().now()));
     second = std::chrono::floor<std::chrono::seconds>(env_.clock().now());
   }
   last_name_second_ = second;
   return backup_name(second, extension);
 }
 
-Manifest BackupService::produce(const std::string& name, const std::string& compressor_name, stream::ByteWriter& sink) {
+Manifest BackupService::produce(const std::string& name, const std::string& compressor_name,
+                                stream::ByteWriter& sink) {
   std::unique_lock running(one_at_a_time_, std::try_to_lock);
   if (!running) {
     throw Error("another backup is running; try again when it is done", CKE_ABORTED);
   }
   const auto status = controller_.status();
   if (!status.config || !status.observed.quorum_write_ok) {
-    throw Error("the etcd cluster is not available for a backup (phase " + status.phase + ")", CKE_UNAVAILABLE);
+    throw Error("the etcd cluster is not available for a backup (phase " + status.phase + ")",
+                CKE_UNAVAILABLE);
   }
   const auto& config = *status.config;
   // Prefer a follower that is in sync: the leader keeps its hands free.
@@ -63,7 +67,8 @@ Manifest BackupService::produce(const std::string& name, const std::string& comp
   }
   // Capture every acknowledged write: a linearizable read gives the newest revision; the member
   // must serve it by itself before its snapshot is taken, on a connection pinned to it.
-  const auto any = env_.etcd().client(controller::client_endpoint(config, status.observed.leader.value_or(source->address)));
+  const auto any = env_.etcd().client(
+      controller::client_endpoint(config, status.observed.leader.value_or(source->address)));
   const int64_t wanted = any->range("cke/backup", "", false, true).header().revision();
   auto member = env_.etcd().client(controller::client_endpoint(config, source->address));
   int64_t revision = 0;
@@ -77,7 +82,9 @@ Manifest BackupService::produce(const std::string& name, const std::string& comp
       break;
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      throw Error("member " + source->address + " did not catch up with revision " + std::to_string(wanted), CKE_UNAVAILABLE);
+      throw Error(
+          "member " + source->address + " did not catch up with revision " + std::to_string(wanted),
+          CKE_UNAVAILABLE);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -117,8 +124,9 @@ Manifest BackupService::produce(const std::string& name, const std::string& comp
 Manifest BackupService::take(plugin::Storage& storage, const std::string& compressor) {
   const std::string name = next_name(compressor);
   Manifest manifest;
-  stream::through_pipe([&](stream::ByteWriter& writer) { manifest = produce(name, compressor, writer); },
-               [&](stream::ByteReader& reader) { storage.put(name, reader); });
+  stream::through_pipe(
+      [&](stream::ByteWriter& writer) { manifest = produce(name, compressor, writer); },
+      [&](stream::ByteReader& reader) { storage.put(name, reader); });
   env_.failpoint("backup.before-manifest");
   write_manifest(storage, manifest);
   return manifest;
@@ -152,8 +160,10 @@ Manifest BackupService::verify(plugin::Storage& storage, const std::string& name
           }
         }
       });
-  const auto mismatch = [&](const std::string& what, const std::string& expected, const std::string& found) {
-    return Error("backup " + name + " is damaged: " + what + " is " + found + ", the manifest says " + expected,
+  const auto mismatch = [&](const std::string& what, const std::string& expected,
+                            const std::string& found) {
+    return Error("backup " + name + " is damaged: " + what + " is " + found +
+                     ", the manifest says " + expected,
                  CKE_DATA_LOSS);
   };
   if (stored_size != m.stored_size) {
@@ -172,7 +182,9 @@ Manifest BackupService::verify(plugin::Storage& storage, const std::string& name
     throw mismatch("the snapshot SHA-256", m.raw_sha256, trailer.hex_digest());
   }
   if (!trailer.trailer_matches()) {
-    throw Error("backup " + name + " is damaged: etcd's SHA-256 trailer does not match the snapshot", CKE_DATA_LOSS);
+    throw Error(
+        "backup " + name + " is damaged: etcd's SHA-256 trailer does not match the snapshot",
+        CKE_DATA_LOSS);
   }
   return m;
 }

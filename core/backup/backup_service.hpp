@@ -17,7 +17,8 @@ namespace cke::backup {
 
 class BackupService {
  public:
-  BackupService(controller::Controller& controller, controller::Environment& env, const plugin::Registry& registry)
+  BackupService(controller::Controller& controller, controller::Environment& env,
+                const plugin::Registry& registry)
       : controller_(controller), env_(env), registry_(registry) {}
 
   // A new name for a backup compressed by `compressor`: the current UTC second, or the next
@@ -27,7 +28,8 @@ class BackupService {
   // Streams the snapshot of a healthy member (a follower when there is one) through
   // `compressor` into `sink`, after making sure that member has every acknowledged write.
   // Returns the manifest (named `name`). Throws when another backup runs.
-  Manifest produce(const std::string& name, const std::string& compressor, stream::ByteWriter& sink);
+  Manifest produce(const std::string& name, const std::string& compressor,
+                   stream::ByteWriter& sink);
 
   // A backup into `storage`: the data, then its manifest. On any failure nothing new is listed.
   Manifest take(plugin::Storage& storage, const std::string& compressor);

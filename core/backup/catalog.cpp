@@ -32,8 +32,9 @@ std::vector<Manifest> list_backups(plugin::Storage& storage) {
     if (!parsed) {
       continue;
     }
-    const bool has_manifest = std::any_of(objects.begin(), objects.end(),
-                                          [&](const auto& o) { return o.key == manifest_name(object.key); });
+    const bool has_manifest = std::any_of(objects.begin(), objects.end(), [&](const auto& o) {
+      return o.key == manifest_name(object.key);
+    });
     if (has_manifest) {
       stream::StringWriter text;
       storage.get(manifest_name(object.key), text);
@@ -84,7 +85,8 @@ std::vector<std::string> clean_orphans(plugin::Storage& storage) {
   for (const auto& object : objects) {
     const std::string& key = object.key;
     const std::string suffix = ".manifest.json";
-    const bool is_manifest = key.size() > suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+    const bool is_manifest = key.size() > suffix.size() &&
+                             key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
     const std::string data = is_manifest ? key.substr(0, key.size() - suffix.size()) : key;
     if (!parse_backup_name(data)) {
       continue;  // not ours

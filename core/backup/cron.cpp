@@ -21,7 +21,8 @@ struct Field {
 
 constexpr std::array<const char*, 12> kMonthNames{"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
                                                   "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
-constexpr std::array<const char*, 8> kDayNames{"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"};
+constexpr std::array<const char*, 8> kDayNames{"SUN", "MON", "TUE", "WED",
+                                               "THU", "FRI", "SAT", "SUN"};
 
 [[noreturn]] void invalid(const std::string& schedule, const std::string& why) {
   throw Error("invalid cron schedule \"" + schedule + "\": " + why, CKE_INVALID_ARGUMENT);
@@ -29,7 +30,8 @@ constexpr std::array<const char*, 8> kDayNames{"SUN", "MON", "TUE", "WED", "THU"
 
 int value_of(const std::string& token, const Field& field, const std::string& schedule) {
   std::string upper = token;
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return std::toupper(c); });
   if (field.names != nullptr) {
     for (int v = field.low; v <= field.high; ++v) {
       if (upper == field.names[v - field.low]) {
@@ -37,22 +39,24 @@ int value_of(const std::string& token, const Field& field, const std::string& sc
       }
     }
   }
-  if (token.empty() || !std::all_of(token.begin(), token.end(), [](unsigned char c) { return std::isdigit(c); }) ||
+  if (token.empty() ||
+      !std::all_of(token.begin(), token.end(), [](unsigned char c) { return std::isdigit(c); }) ||
       token.size() > 4) {
     invalid(schedule, std::string(field.name) + ": \"" + token + "\" is not a number" +
                           (field.names != nullptr ? " or a name" : ""));
   }
   const int v = std::stoi(token);
   if (v < field.low || v > field.high) {
-    invalid(schedule, std::string(field.name) + ": " + token + " is outside " + std::to_string(field.low) + "-" +
-                          std::to_string(field.high));
+    invalid(schedule, std::string(field.name) + ": " + token + " is outside " +
+                          std::to_string(field.low) + "-" + std::to_string(field.high));
   }
   return v;
 }
 
 // Sets the bits of `text` (one field) in `out` (indexed by value); returns whether it is `*`-like.
 template <size_t N>
-bool parse_field(const std::string& text, const Field& field, std::bitset<N>& out, const std::string& schedule) {
+bool parse_field(const std::string& text, const Field& field, std::bitset<N>& out,
+                 const std::string& schedule) {
   bool unrestricted = false;
   std::stringstream items(text);
   std::string item;
@@ -65,7 +69,9 @@ bool parse_field(const std::string& text, const Field& field, std::bitset<N>& ou
     std::string range = item;
     if (slash != std::string::npos) {
       const std::string step_text = item.substr(slash + 1);
-      if (step_text.empty() || !std::all_of(step_text.begin(), step_text.end(), [](unsigned char c) { return std::isdigit(c); }) ||
+      if (step_text.empty() ||
+          !std::all_of(step_text.begin(), step_text.end(),
+                       [](unsigned char c) { return std::isdigit(c); }) ||
           step_text.size() > 4 || std::stoi(step_text) == 0) {
         invalid(schedule, std::string(field.name) + ": bad step \"" + step_text + "\"");
       }
@@ -130,14 +136,16 @@ CronSchedule CronSchedule::parse(const std::string& text) {
     parts.push_back(part);
   }
   if (parts.size() != 5) {
-    invalid(text, "expected 5 fields (minute hour day-of-month month day-of-week), got " + std::to_string(parts.size()));
+    invalid(text, "expected 5 fields (minute hour day-of-month month day-of-week), got " +
+                      std::to_string(parts.size()));
   }
   parse_field(parts[0], {"minute", 0, 59, nullptr}, s.minutes_, text);
   parse_field(parts[1], {"hour", 0, 23, nullptr}, s.hours_, text);
   s.days_restricted_ = !parse_field(parts[2], {"day of month", 1, 31, nullptr}, s.days_, text);
   parse_field(parts[3], {"month", 1, 12, kMonthNames.data()}, s.months_, text);
   std::bitset<8> weekdays;
-  s.weekdays_restricted_ = !parse_field(parts[4], {"day of week", 0, 7, kDayNames.data()}, weekdays, text);
+  s.weekdays_restricted_ =
+      !parse_field(parts[4], {"day of week", 0, 7, kDayNames.data()}, weekdays, text);
   for (size_t d = 0; d < 7; ++d) {
     s.weekdays_[d] = weekdays[d];
   }
@@ -172,7 +180,8 @@ bool CronSchedule::day_matches(int day_of_month, int month, int weekday) const {
   return by_day && by_weekday;
 }
 
-std::chrono::system_clock::time_point CronSchedule::next_after(std::chrono::system_clock::time_point after) const {
+std::chrono::system_clock::time_point CronSchedule::next_after(
+    std::chrono::system_clock::time_point after) const {
   std::tm t = utc_of(std::chrono::floor<std::chrono::minutes>(after) + std::chrono::minutes(1));
   // Walk forward a day, an hour or a minute at a time, skipping what cannot match. parse() refused
   // schedules that never fire; the guard (several millennia of days) only stops a bug.

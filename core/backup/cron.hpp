@@ -16,7 +16,8 @@ class CronSchedule {
   static CronSchedule parse(const std::string& text);
 
   // The first time strictly after `after` (whole minutes, UTC) the schedule fires.
-  [[nodiscard]] std::chrono::system_clock::time_point next_after(std::chrono::system_clock::time_point after) const;
+  [[nodiscard]] std::chrono::system_clock::time_point next_after(
+      std::chrono::system_clock::time_point after) const;
 
   [[nodiscard]] const std::string& text() const { return text_; }
 
@@ -26,9 +27,9 @@ class CronSchedule {
   std::string text_;
   std::bitset<60> minutes_;
   std::bitset<24> hours_;
-  std::bitset<32> days_;    // 1-31
-  std::bitset<13> months_;  // 1-12
-  std::bitset<7> weekdays_; // 0-6, Sunday 0
+  std::bitset<32> days_;     // 1-31
+  std::bitset<13> months_;   // 1-12
+  std::bitset<7> weekdays_;  // 0-6, Sunday 0
   bool days_restricted_ = false;
   bool weekdays_restricted_ = false;
 };

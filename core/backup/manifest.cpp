@@ -7,13 +7,17 @@
 namespace cke::backup {
 
 std::string to_json(const Manifest& m) {
-  const nlohmann::ordered_json j = {
-      {"name", m.name},           {"created_at", m.created_at},
-      {"cluster_id", m.cluster_id}, {"member", m.member},
-      {"revision", m.revision},   {"raw_size", m.raw_size},
-      {"stored_size", m.stored_size}, {"raw_sha256", m.raw_sha256},
-      {"stored_sha256", m.stored_sha256}, {"compressor", m.compressor},
-      {"cke_version", m.cke_version}};
+  const nlohmann::ordered_json j = {{"name", m.name},
+                                    {"created_at", m.created_at},
+                                    {"cluster_id", m.cluster_id},
+                                    {"member", m.member},
+                                    {"revision", m.revision},
+                                    {"raw_size", m.raw_size},
+                                    {"stored_size", m.stored_size},
+                                    {"raw_sha256", m.raw_sha256},
+                                    {"stored_sha256", m.stored_sha256},
+                                    {"compressor", m.compressor},
+                                    {"cke_version", m.cke_version}};
   return j.dump(2) + "\n";
 }
 

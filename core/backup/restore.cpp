@@ -2,13 +2,12 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/statvfs.h>
-
-#include <cstdio>
-#include <random>
-#include <thread>
-
 #include <unistd.h>
 
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <thread>
 #include <vector>
 
 #include "core/backup/trailer_check.hpp"
@@ -41,8 +40,8 @@ void check_free_space(const fs::path& dir, uint64_t needed) {
   }
   const uint64_t available = static_cast<uint64_t>(fs_info.f_bavail) * fs_info.f_frsize;
   if (available < needed) {
-    throw Error("not enough free space in " + dir.string() + " to restore: it needs " + std::to_string(needed) +
-                    " bytes, " + std::to_string(available) + " are free",
+    throw Error("not enough free space in " + dir.string() + " to restore: it needs " +
+                    std::to_string(needed) + " bytes, " + std::to_string(available) + " are free",
                 CKE_RESOURCE_EXHAUSTED);
   }
 }
@@ -55,26 +54,27 @@ std::string new_token(const config::ClusterConfig& config) {
 }
 
 // Builds each member's restored data beside its current data; the old cluster keeps serving.
-void stage(controller::Environment& env, const config::ClusterConfig& config, const state::State& state,
-           const fs::path& snapshot) {
+void stage(controller::Environment& env, const config::ClusterConfig& config,
+           const state::State& state, const fs::path& snapshot) {
   std::string initial_cluster;
   for (const auto& member : state.members) {
-    initial_cluster += (initial_cluster.empty() ? "" : ",") + member + "=" + controller::peer_url(config, member);
+    initial_cluster +=
+        (initial_cluster.empty() ? "" : ",") + member + "=" + controller::peer_url(config, member);
   }
   for (const auto& address : state.members) {
     const fs::path staging = staging_of(env, address);
     fs::remove_all(staging);
     ensure_private_dir(env.member_dir(address));
-    const auto result = run_command({"etcdctl", "snapshot", "restore", snapshot.string(), "--name=" + address,
-                                     "--initial-cluster=" + initial_cluster,
-                                     "--initial-cluster-token=" + state.restore_token,
-                                     "--initial-advertise-peer-urls=" + controller::peer_url(config, address),
-                                     "--data-dir=" + staging.string()},
-                                    {"ETCDCTL_API=3"});
+    const auto result = run_command(
+        {"etcdctl", "snapshot", "restore", snapshot.string(), "--name=" + address,
+         "--initial-cluster=" + initial_cluster, "--initial-cluster-token=" + state.restore_token,
+         "--initial-advertise-peer-urls=" + controller::peer_url(config, address),
+         "--data-dir=" + staging.string()},
+        {"ETCDCTL_API=3"});
     if (result.exit_code != 0) {
       fs::remove_all(staging);
-      throw Error("etcdctl snapshot restore for " + address + " failed (exit " + std::to_string(result.exit_code) +
-                      "): " + result.output,
+      throw Error("etcdctl snapshot restore for " + address + " failed (exit " +
+                      std::to_string(result.exit_code) + "): " + result.output,
                   CKE_INTERNAL);
     }
     env.failpoint("restore.after-stage-member");
@@ -83,9 +83,28 @@ void stage(controller::Environment& env, const config::ClusterConfig& config, co
 
 // Stops the members, swaps in the restored data, starts them, waits until healthy, and only then
 // deletes the old data. Every step can run again after a crash.
-void swap_and_start(controller::Environment& env, const config::ClusterConfig& config, state::State& state) {
-  for (const auto& address : state.members) {
-    env.node(address).stop(10000);
+void swap_and_start(controller::Environment& env, const config::ClusterConfig& config,
+                    state::State& state) {
+  spdlog::info("restore: stopping the members (the outage starts)");
+  {
+    // In parallel: the outage is as long as the slowest member's stop, not their sum.
+    std::vector<std::jthread> stopping;
+    std::mutex failure_mutex;
+    std::exception_ptr failure;
+    for (const auto& address : state.members) {
+      stopping.emplace_back([&, address] {
+        try {
+          env.node(address).stop(10000);
+        } catch (...) {
+          const std::lock_guard lock(failure_mutex);
+          failure = std::current_exception();
+        }
+      });
+    }
+    stopping.clear();  // joins
+    if (failure) {
+      std::rethrow_exception(failure);
+    }
   }
   env.failpoint("restore.after-stop");
   for (const auto& address : state.members) {
@@ -113,8 +132,10 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
     const auto observed = controller::observe(env, config, state.members);
     if (observed.healthy()) {
       char id[20];
-      std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(observed.cluster_id.value_or(0)));
+      std::snprintf(id, sizeof id, "%016llx",
+                    static_cast<unsigned long long>(observed.cluster_id.value_or(0)));
       state.cluster_id = id;  // a restored cluster is a new cluster
+      spdlog::info("restore: the restored cluster is healthy (the outage ends)");
       break;
     }
     if (std::chrono::steady_clock::now() > deadline) {
@@ -139,7 +160,9 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
 
 }  // namespace
 
-fs::path restore_snapshot_path(const controller::Environment& env) { return env.data_dir() / "restore" / "snapshot.db"; }
+fs::path restore_snapshot_path(const controller::Environment& env) {
+  return env.data_dir() / "restore" / "snapshot.db";
+}
 
 uint64_t write_snapshot_file(stream::ByteReader& raw, const fs::path& path) {
   ensure_private_dir(path.parent_path());
@@ -170,15 +193,17 @@ uint64_t write_snapshot_file(stream::ByteReader& raw, const fs::path& path) {
   }
   if (!check.trailer_matches()) {
     fs::remove(partial);
-    throw Error("the snapshot is damaged: etcd's SHA-256 trailer does not match its data; refusing to restore it",
-                CKE_DATA_LOSS);
+    throw Error(
+        "the snapshot is damaged: etcd's SHA-256 trailer does not match its data; refusing to "
+        "restore it",
+        CKE_DATA_LOSS);
   }
   fs::rename(partial, path);
   return check.size();
 }
 
-void restore_cluster(controller::Environment& env, const config::ClusterConfig& config, state::State& state,
-                     const fs::path& snapshot, const std::string& source) {
+void restore_cluster(controller::Environment& env, const config::ClusterConfig& config,
+                     state::State& state, const fs::path& snapshot, const std::string& source) {
   if (!state.bootstrap_started) {
     // Restoring into a new cluster: its members are the control-plane nodes.
     state.members.clear();
@@ -201,13 +226,15 @@ void restore_cluster(controller::Environment& env, const config::ClusterConfig& 
   spdlog::info("restored the cluster from {}", source);
 }
 
-void resume_restore(controller::Environment& env, const config::ClusterConfig& config, state::State& state) {
+void resume_restore(controller::Environment& env, const config::ClusterConfig& config,
+                    state::State& state) {
   if (state.restore_phase == "staging") {
     // The old cluster never stopped: keep it, drop what was staged.
     for (const auto& address : state.members) {
       fs::remove_all(staging_of(env, address));
     }
-    spdlog::warn("a restore from {} was interrupted while staging; the cluster keeps its data", state.restore_source);
+    spdlog::warn("a restore from {} was interrupted while staging; the cluster keeps its data",
+                 state.restore_source);
     state.restore_phase.clear();
     state.restore_source.clear();
     state.restore_token.clear();

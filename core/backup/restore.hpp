@@ -20,11 +20,13 @@ namespace cke::backup {
 
 // Restores every member from `snapshot` (an uncompressed etcd snapshot file with its trailer,
 // already verified). `source` names it in messages and the state.
-void restore_cluster(controller::Environment& env, const config::ClusterConfig& config, state::State& state,
-                     const std::filesystem::path& snapshot, const std::string& source);
+void restore_cluster(controller::Environment& env, const config::ClusterConfig& config,
+                     state::State& state, const std::filesystem::path& snapshot,
+                     const std::string& source);
 
 // After a crash during a restore: rolls back (staging) or finishes (swapping).
-void resume_restore(controller::Environment& env, const config::ClusterConfig& config, state::State& state);
+void resume_restore(controller::Environment& env, const config::ClusterConfig& config,
+                    state::State& state);
 
 // Where restores keep their snapshot file: DATA_DIR/restore/snapshot.db.
 std::filesystem::path restore_snapshot_path(const controller::Environment& env);

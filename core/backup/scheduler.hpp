@@ -15,7 +15,8 @@ namespace cke::backup {
 class BackupScheduler {
  public:
   // `clock` is the schedule's clock (tests move it; see docs/failpoints.md).
-  BackupScheduler(controller::Controller& controller, BackupService& backups, BackupTarget& target, const Clock& clock)
+  BackupScheduler(controller::Controller& controller, BackupService& backups, BackupTarget& target,
+                  const Clock& clock)
       : controller_(controller), backups_(backups), target_(target), clock_(clock) {}
 
   // Takes the backup that is due, if one is; returns whether it tried.

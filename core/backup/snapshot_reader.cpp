@@ -12,7 +12,9 @@ constexpr size_t kTrailer = 32;  // etcd appends sha256(database)
 }  // namespace
 
 SnapshotReader::SnapshotReader(etcd::Client& client, std::chrono::seconds idle_timeout)
-    : endpoint_(client.endpoint()), idle_timeout_(idle_timeout), last_progress_(std::chrono::steady_clock::now()) {
+    : endpoint_(client.endpoint()),
+      idle_timeout_(idle_timeout),
+      last_progress_(std::chrono::steady_clock::now()) {
   stream_ = client.snapshot(context_);
   watchdog_ = std::thread([this] { watchdog(); });
 }
@@ -51,12 +53,13 @@ bool SnapshotReader::next_message() {
     ended_ = true;
     const grpc::Status status = stream_->Finish();
     if (timed_out_) {
-      throw Error("etcd " + endpoint_ + ": the snapshot stream stalled for " + std::to_string(idle_timeout_.count()) +
-                      " s and was cancelled",
+      throw Error("etcd " + endpoint_ + ": the snapshot stream stalled for " +
+                      std::to_string(idle_timeout_.count()) + " s and was cancelled",
                   CKE_DEADLINE_EXCEEDED);
     }
     if (!status.ok()) {
-      throw Error("etcd " + endpoint_ + ": Snapshot: " + status.error_message(), static_cast<int32_t>(status.error_code()));
+      throw Error("etcd " + endpoint_ + ": Snapshot: " + status.error_message(),
+                  static_cast<int32_t>(status.error_code()));
     }
     return false;
   }
@@ -86,11 +89,13 @@ size_t SnapshotReader::read(std::span<uint8_t> buf) {
   // The stream ended: what is left must be the digest of everything before it.
   if (!trailer_checked_) {
     if (available < kTrailer) {
-      throw Error("etcd " + endpoint_ + ": the snapshot ended before its SHA-256 trailer", CKE_DATA_LOSS);
+      throw Error("etcd " + endpoint_ + ": the snapshot ended before its SHA-256 trailer",
+                  CKE_DATA_LOSS);
     }
     const auto digest = hash_.digest();
     if (std::memcmp(digest.data(), pending_.data() + pending_offset_, kTrailer) != 0) {
-      throw Error("etcd " + endpoint_ + ": the snapshot's SHA-256 trailer does not match its data", CKE_DATA_LOSS);
+      throw Error("etcd " + endpoint_ + ": the snapshot's SHA-256 trailer does not match its data",
+                  CKE_DATA_LOSS);
     }
     trailer_checked_ = true;
   }

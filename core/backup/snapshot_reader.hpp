@@ -21,7 +21,8 @@ namespace cke::backup {
 
 class SnapshotReader final : public stream::ByteReader {
  public:
-  SnapshotReader(etcd::Client& client, std::chrono::seconds idle_timeout = std::chrono::seconds(30));
+  SnapshotReader(etcd::Client& client,
+                 std::chrono::seconds idle_timeout = std::chrono::seconds(30));
   SnapshotReader(const SnapshotReader&) = delete;
   SnapshotReader& operator=(const SnapshotReader&) = delete;
   ~SnapshotReader() override;
@@ -35,11 +36,11 @@ class SnapshotReader final : public stream::ByteReader {
   std::string endpoint_;
   grpc::ClientContext context_;
   std::unique_ptr<grpc::ClientReader<etcdserverpb::SnapshotResponse>> stream_;
-  std::string pending_;   // bytes received, not handed out yet (always keeps the last 32 back)
+  std::string pending_;  // bytes received, not handed out yet (always keeps the last 32 back)
   size_t pending_offset_ = 0;
   bool ended_ = false;
   bool trailer_checked_ = false;
-  Sha256 hash_;           // of the database part
+  Sha256 hash_;  // of the database part
   std::chrono::seconds idle_timeout_;
   std::mutex watch_mutex_;
   std::condition_variable watch_cv_;

@@ -3,9 +3,9 @@
 #pragma once
 
 #include <algorithm>
-#include <vector>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/common/sha256.hpp"
 

@@ -14,7 +14,9 @@ Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
 
 Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
 
-void Sha256::update(std::span<const uint8_t> data) { EVP_DigestUpdate(ctx_, data.data(), data.size()); }
+void Sha256::update(std::span<const uint8_t> data) {
+  EVP_DigestUpdate(ctx_, data.data(), data.size());
+}
 
 std::array<uint8_t, 32> Sha256::digest() {
   std::array<uint8_t, 32> out{};

@@ -14,7 +14,8 @@ extern char** environ;
 
 namespace cke {
 
-CommandResult run_command(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+CommandResult run_command(const std::vector<std::string>& argv,
+                          const std::vector<std::string>& env) {
   std::vector<char*> args;
   for (const auto& a : argv) {
     args.push_back(const_cast<char*>(a.c_str()));

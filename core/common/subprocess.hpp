@@ -12,6 +12,7 @@ struct CommandResult {
 };
 
 // argv[0] is searched in PATH; `env` entries ("NAME=value") are added to the environment.
-CommandResult run_command(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+CommandResult run_command(const std::vector<std::string>& argv,
+                          const std::vector<std::string>& env = {});
 
 }  // namespace cke

@@ -3,9 +3,8 @@
 #include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/backup/cron.hpp"
@@ -331,7 +330,8 @@ void parse_backup(Reader& r, const YAML::Node& node, ClusterConfig& config) {
   }
   if (const YAML::Node storage = node["storage"]) {
     if (!storage.IsMap()) {
-      r.fail("etcd_backup.storage", "expected a mapping with plugin and config, got " + Reader::shown(storage));
+      r.fail("etcd_backup.storage",
+             "expected a mapping with plugin and config, got " + Reader::shown(storage));
     }
     r.check_keys(storage, "etcd_backup.storage", {"plugin", "config"});
     if (storage["plugin"]) {

@@ -140,9 +140,11 @@ std::vector<std::string> Controller::set_cluster(const std::string& yaml,
                                                  const std::string& source) {
   auto parsed = config::parse_cluster_config(yaml, source);  // throws before anything changes
   if (!parsed.config.etcd_backup.pvc_name.empty()) {
-    parsed.warnings.push_back(source + ": etcd_backup.pvc_name: no Kubernetes API is configured, so cke takes the "
-                              "scheduled backups itself into its " + parsed.config.etcd_backup.storage_plugin +
-                              " storage; pvc_name is unused");
+    parsed.warnings.push_back(
+        source +
+        ": etcd_backup.pvc_name: no Kubernetes API is configured, so cke takes the "
+        "scheduled backups itself into its " +
+        parsed.config.etcd_backup.storage_plugin + " storage; pvc_name is unused");
   }
   if (env_.runtime_name() == "local" && !parsed.config.etcd.extra_binds.empty()) {
     parsed.warnings.push_back(source +

@@ -54,7 +54,10 @@ Decision decide(const config::ClusterConfig& /*config*/, const state::State& sta
   const size_t total = observed.members.size();
 
   if (!state.restore_phase.empty()) {
-    return {"restoring", "resuming the restore from " + state.restore_source, OperationKind::resume_restore, {}};
+    return {"restoring",
+            "resuming the restore from " + state.restore_source,
+            OperationKind::resume_restore,
+            {}};
   }
   if (!state.bootstrap_started) {
     if (absent.size() == total) {

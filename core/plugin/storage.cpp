@@ -12,9 +12,11 @@ void check_object_key(const std::string& key) {
   if (!std::regex_match(key, pattern) || key.find("..") != std::string::npos) {
     std::string shown;
     for (const char c : key) {
-      shown += (c >= 0x20 && c < 0x7f) ? std::string(1, c) : "\\x" + std::to_string(static_cast<unsigned char>(c));
+      shown += (c >= 0x20 && c < 0x7f) ? std::string(1, c)
+                                       : "\\x" + std::to_string(static_cast<unsigned char>(c));
     }
-    throw Error("invalid object name \"" + shown + "\": only plain names, no paths", CKE_INVALID_ARGUMENT);
+    throw Error("invalid object name \"" + shown + "\": only plain names, no paths",
+                CKE_INVALID_ARGUMENT);
   }
 }
 

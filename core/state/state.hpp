@@ -37,8 +37,8 @@ struct State {
   std::string restore_token;   // the new cluster token the restored members use
 
   // Scheduled backups.
-  std::string backup_schedule;     // the schedule last_backup_fire belongs to
-  int64_t last_backup_fire = 0;    // unix seconds of the last fire time handled (0: none)
+  std::string backup_schedule;   // the schedule last_backup_fire belongs to
+  int64_t last_backup_fire = 0;  // unix seconds of the last fire time handled (0: none)
   std::string last_backup_name;
   std::string last_backup_at;      // RFC 3339 UTC, when it finished
   std::string last_backup_result;  // "ok" or "error"

@@ -20,12 +20,12 @@ class Pipe {
 
   // Writer side.
   void write(std::span<const uint8_t> data);
-  void close();                                  // end of data
-  void fail(std::exception_ptr error);           // the reader's next read throws it
+  void close();                         // end of data
+  void fail(std::exception_ptr error);  // the reader's next read throws it
 
   // Reader side: like ByteReader::read.
   size_t read(std::span<uint8_t> buf);
-  void abandon(std::exception_ptr error);        // the writer's next write throws it
+  void abandon(std::exception_ptr error);  // the writer's next write throws it
 
  private:
   std::mutex mutex_;

@@ -26,8 +26,8 @@ namespace {
 constexpr size_t kChunk = 256 * 1024;
 
 [[noreturn]] void fail_errno(const std::string& what) {
-  const int32_t code = errno == ENOSPC || errno == EDQUOT ? CKE_RESOURCE_EXHAUSTED
-                       : errno == ENOENT                  ? CKE_NOT_FOUND
+  const int32_t code = errno == ENOSPC || errno == EDQUOT  ? CKE_RESOURCE_EXHAUSTED
+                       : errno == ENOENT                   ? CKE_NOT_FOUND
                        : errno == EACCES || errno == EPERM ? CKE_PERMISSION_DENIED
                                                            : CKE_UNAVAILABLE;
   throw sdk::Error(code, what + ": " + std::strerror(errno));
@@ -49,15 +49,19 @@ class FsStorage final : public sdk::Storage {
     try {
       config = nlohmann::json::parse(config_json);
     } catch (const nlohmann::json::exception& e) {
-      throw sdk::Error(CKE_INVALID_ARGUMENT, std::string(name) + " storage configuration is not JSON: " + e.what());
+      throw sdk::Error(CKE_INVALID_ARGUMENT,
+                       std::string(name) + " storage configuration is not JSON: " + e.what());
     }
     if (!config.is_object() || !config.contains("dir") || !config["dir"].is_string() ||
-        config["dir"].get<std::string>().empty() || config["dir"].get<std::string>().front() != '/') {
-      throw sdk::Error(CKE_INVALID_ARGUMENT, std::string(name) + " storage needs {\"dir\": ABSOLUTE_PATH}");
+        config["dir"].get<std::string>().empty() ||
+        config["dir"].get<std::string>().front() != '/') {
+      throw sdk::Error(CKE_INVALID_ARGUMENT,
+                       std::string(name) + " storage needs {\"dir\": ABSOLUTE_PATH}");
     }
     for (const auto& [key, value] : config.items()) {
       if (key != "dir" && !(kPvc && key == "require_mount")) {
-        throw sdk::Error(CKE_INVALID_ARGUMENT, std::string(name) + " storage configuration: unknown key \"" + key + "\"");
+        throw sdk::Error(CKE_INVALID_ARGUMENT,
+                         std::string(name) + " storage configuration: unknown key \"" + key + "\"");
       }
     }
     dir_ = config["dir"].get<std::string>();
@@ -65,8 +69,9 @@ class FsStorage final : public sdk::Storage {
       const bool require_mount = config.value("require_mount", true);
       if (require_mount && !is_mount_point(dir_)) {
         throw sdk::Error(CKE_FAILED_PRECONDITION,
-                         dir_.string() + " is not a mount point: mount the PersistentVolumeClaim there, or set "
-                                         "\"require_mount\": false");
+                         dir_.string() +
+                             " is not a mount point: mount the PersistentVolumeClaim there, or set "
+                             "\"require_mount\": false");
       }
     }
     try {
@@ -81,7 +86,8 @@ class FsStorage final : public sdk::Storage {
       const std::string file = entry.path().filename().string();
       if (file.size() > 9 && file.front() == '.' && file.ends_with(".partial")) {
         fs::remove(entry.path(), ec);
-        sdk::log(CKE_LOG_WARN, name, "removed " + entry.path().string() + ", left by an interrupted write");
+        sdk::log(CKE_LOG_WARN, name,
+                 "removed " + entry.path().string() + ", left by an interrupted write");
       }
     }
   }
@@ -152,7 +158,8 @@ class FsStorage final : public sdk::Storage {
     if (::stat((dir_ / key).c_str(), &st) != 0) {
       fail_errno("cannot stat " + (dir_ / key).string());
     }
-    return {key, static_cast<uint64_t>(st.st_size), st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000};
+    return {key, static_cast<uint64_t>(st.st_size),
+            st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000};
   }
 
   void remove(const std::string& key) override {
@@ -162,12 +169,14 @@ class FsStorage final : public sdk::Storage {
     sync_dir();
   }
 
-  void list(const std::string& prefix, const std::function<bool(const sdk::ObjectInfo&)>& each) override {
+  void list(const std::string& prefix,
+            const std::function<bool(const sdk::ObjectInfo&)>& each) override {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir_, ec)) {
       const std::string name = entry.path().filename().string();
       // Hidden names are puts in progress (or left by a crash): never objects.
-      if (name.empty() || name.front() == '.' || name.rfind(prefix, 0) != 0 || !entry.is_regular_file(ec)) {
+      if (name.empty() || name.front() == '.' || name.rfind(prefix, 0) != 0 ||
+          !entry.is_regular_file(ec)) {
         continue;
       }
       if (!each(stat(name))) {
@@ -194,9 +203,10 @@ class FsStorage final : public sdk::Storage {
 }  // namespace
 }  // namespace cke::plugins::storage_fs
 
-CKE_PLUGINS(cke::sdk::storage_plugin<cke::plugins::storage_fs::FsStorage<false>>(
-                {"local", "1.0.0", "objects as files in a local directory",
-                 R"({"type":"object","properties":{"dir":{"type":"string"}},"required":["dir"],"additionalProperties":false})"}),
-            cke::sdk::storage_plugin<cke::plugins::storage_fs::FsStorage<true>>(
-                {"pvc", "1.0.0", "objects as files on a filesystem mounted from a PersistentVolumeClaim",
-                 R"({"type":"object","properties":{"dir":{"type":"string"},"require_mount":{"type":"boolean","default":true}},"required":["dir"],"additionalProperties":false})"}))
+CKE_PLUGINS(
+    cke::sdk::storage_plugin<cke::plugins::storage_fs::FsStorage<false>>(
+        {"local", "1.0.0", "objects as files in a local directory",
+         R"({"type":"object","properties":{"dir":{"type":"string"}},"required":["dir"],"additionalProperties":false})"}),
+    cke::sdk::storage_plugin<cke::plugins::storage_fs::FsStorage<true>>(
+        {"pvc", "1.0.0", "objects as files on a filesystem mounted from a PersistentVolumeClaim",
+         R"({"type":"object","properties":{"dir":{"type":"string"},"require_mount":{"type":"boolean","default":true}},"required":["dir"],"additionalProperties":false})"}))
