@@ -24,6 +24,7 @@ test: build
 bench: build
 	build/bench/compress_bench
 	bench/bootstrap_bench.sh
+	bench/backup_bench.sh
 
 clean:
 	rm -rf build
