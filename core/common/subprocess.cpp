@@ -8,29 +8,14 @@
 #include <cstring>
 
 #include "core/common/error.hpp"
+#include "core/common/exec_args.hpp"
 #include "core/common/unique_fd.hpp"
-
-extern char** environ;
 
 namespace cke {
 
 CommandResult run_command(const std::vector<std::string>& argv,
                           const std::vector<std::string>& env) {
-  std::vector<char*> args;
-  for (const auto& a : argv) {
-    args.push_back(const_cast<char*>(a.c_str()));
-  }
-  args.push_back(nullptr);
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
-    env_strings.emplace_back(*e);
-  }
-  env_strings.insert(env_strings.end(), env.begin(), env.end());
-  std::vector<char*> envp;
-  for (auto& e : env_strings) {
-    envp.push_back(e.data());
-  }
-  envp.push_back(nullptr);
+  const ExecArgs exec(argv, env);
 
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
@@ -47,7 +32,7 @@ CommandResult run_command(const std::vector<std::string>& argv,
     ::dup2(write_end.get(), 2);
     const int null_in = ::open("/dev/null", O_RDONLY);
     ::dup2(null_in, 0);
-    ::execvpe(args[0], args.data(), envp.data());
+    ::execvpe(exec.argv()[0], exec.argv(), exec.envp());
     const char* message = "exec failed\n";
     (void)::write(2, message, std::strlen(message));
     ::_exit(127);

@@ -15,9 +15,8 @@
 #include <thread>
 
 #include "cke/sdk/error.hpp"
+#include "core/common/exec_args.hpp"
 #include "core/common/unique_fd.hpp"
-
-extern char** environ;
 
 namespace cke::plugins::runtime_local {
 namespace {
@@ -80,21 +79,7 @@ bool alive(pid_t pid) {
 pid_t spawn_detached(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                      const std::filesystem::path& workdir, const std::filesystem::path& log_file) {
   // Everything the children need is prepared before fork: after it, only async-signal-safe calls.
-  std::vector<char*> args;
-  for (const auto& a : argv) {
-    args.push_back(const_cast<char*>(a.c_str()));
-  }
-  args.push_back(nullptr);
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
-    env_strings.emplace_back(*e);
-  }
-  env_strings.insert(env_strings.end(), env.begin(), env.end());
-  std::vector<char*> envp;
-  for (auto& e : env_strings) {
-    envp.push_back(e.data());
-  }
-  envp.push_back(nullptr);
+  const ExecArgs exec(argv, env);
 
   const UniqueFd null_in(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   const UniqueFd log(::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
@@ -138,7 +123,7 @@ pid_t spawn_detached(const std::vector<std::string>& argv, const std::vector<std
     ::close_range(4, ~0U, 0);
     ::umask(077);
     write_all(fd, &pid64, sizeof pid64);
-    ::execvpe(args[0], args.data(), envp.data());
+    ::execvpe(exec.argv()[0], exec.argv(), exec.envp());
     const int error = errno;
     write_all(fd, &error, sizeof error);
     ::_exit(127);
