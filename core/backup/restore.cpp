@@ -87,14 +87,16 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
                     state::State& state) {
   spdlog::info("restore: stopping the members (the outage starts)");
   {
-    // In parallel: the outage is as long as the slowest member's stop, not their sum.
+    // In parallel, with a short grace: the old data is being replaced, and the last member,
+    // left without peers, can take many seconds to stop on SIGTERM alone. The outage is then
+    // the slowest stop, not their sum.
     std::vector<std::jthread> stopping;
     std::mutex failure_mutex;
     std::exception_ptr failure;
     for (const auto& address : state.members) {
       stopping.emplace_back([&, address] {
         try {
-          env.node(address).stop(10000);
+          env.node(address).stop(2000);
         } catch (...) {
           const std::lock_guard lock(failure_mutex);
           failure = std::current_exception();
