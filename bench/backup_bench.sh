@@ -18,6 +18,8 @@ nodes=(127.62.0.1 127.62.0.2 127.62.0.3)
 export CKE_SERVER="unix://$work/data/cke.sock"
 cke_pid=""
 cleanup() {
+  local status=$?
+  [ $status -eq 0 ] || { echo "--- cke.log (tail)"; tail -n 20 "$work/cke.log"; } >&2
   [ -n "$cke_pid" ] && kill "$cke_pid" 2>/dev/null && wait "$cke_pid" 2>/dev/null
   pkill -f "data-dir=$work/" 2>/dev/null || true
   rm -rf "$work"

@@ -17,7 +17,6 @@
 namespace cke::backup {
 namespace {
 
-using std::chrono::system_clock;
 
 std::string hex_id(uint64_t id) {
   char text[20];

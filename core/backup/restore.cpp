@@ -4,6 +4,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <mutex>
 #include <random>
@@ -129,7 +130,15 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
       controller::launch_member(env, config, state, address, "restore");
     }
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  // Restored members load the whole database before they serve: allow for its size.
+  uint64_t db_bytes = 0;
+  std::error_code ec;
+  for (const auto& address : state.members) {
+    const auto size = fs::file_size(data_of(env, address) / "member" / "snap" / "db", ec);
+    db_bytes = std::max<uint64_t>(db_bytes, ec ? 0 : size);
+  }
+  const auto allowed = std::chrono::seconds(90 + 120 * (db_bytes >> 30));
+  const auto deadline = std::chrono::steady_clock::now() + allowed;
   for (;;) {
     const auto observed = controller::observe(env, config, state.members);
     if (observed.healthy()) {
@@ -141,8 +150,14 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
       break;
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      throw Error("the restored cluster did not become healthy in 90 s: " + observed.error +
-                      "; the old data is kept in each member's data.old",
+      std::string why = observed.error;
+      for (const auto& m : observed.members) {
+        if (!m.error.empty()) {
+          why += (why.empty() ? "" : "; ") + m.address + ": " + m.error;
+        }
+      }
+      throw Error("the restored cluster did not become healthy in " + std::to_string(allowed.count()) + " s (" + why +
+                      "); the old data is kept in each member's data.old",
                   CKE_UNAVAILABLE);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
