@@ -62,10 +62,12 @@ void Connection::check(const grpc::Status& status) const {
   }
   // gRPC's own words for a connection that could not be made (cke's errors are sentences).
   const auto& text = status.error_message();
-  const bool unreachable = status.error_code() == grpc::StatusCode::UNAVAILABLE &&
-                           (text.find("connect") != std::string::npos || text.find("Connection") != std::string::npos ||
-                            text.find("Socket closed") != std::string::npos ||
-                            text.find("handshake") != std::string::npos || text.find("No such file") != std::string::npos);
+  const bool unreachable =
+      status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+      (text.find("connect") != std::string::npos || text.find("Connection") != std::string::npos ||
+       text.find("Socket closed") != std::string::npos ||
+       text.find("handshake") != std::string::npos ||
+       text.find("No such file") != std::string::npos);
   if (unreachable) {
     const bool tcp = address().rfind("unix:", 0) != 0;
     throw Error(

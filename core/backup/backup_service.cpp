@@ -17,7 +17,6 @@
 namespace cke::backup {
 namespace {
 
-
 std::string hex_id(uint64_t id) {
   char text[20];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(id));

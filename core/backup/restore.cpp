@@ -156,7 +156,8 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
           why += (why.empty() ? "" : "; ") + m.address + ": " + m.error;
         }
       }
-      throw Error("the restored cluster did not become healthy in " + std::to_string(allowed.count()) + " s (" + why +
+      throw Error("the restored cluster did not become healthy in " +
+                      std::to_string(allowed.count()) + " s (" + why +
                       "); the old data is kept in each member's data.old",
                   CKE_UNAVAILABLE);
     }

@@ -12,7 +12,8 @@ namespace cke {
 class ExecArgs {
  public:
   // `env` entries ("NAME=value") are added to the current environment.
-  ExecArgs(const std::vector<std::string>& argv, const std::vector<std::string>& env) : argv_strings_(argv) {
+  ExecArgs(const std::vector<std::string>& argv, const std::vector<std::string>& env)
+      : argv_strings_(argv) {
     for (char** e = environ; *e != nullptr; ++e) {
       env_strings_.emplace_back(*e);
     }
