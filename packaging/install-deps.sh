@@ -12,7 +12,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev
   # the real etcd and the tools tests and benchmarks call
-  etcd-server etcd-client jq gzip zstd xz-utils openssl time procps util-linux
+  etcd-server etcd-client jq gzip zstd xz-utils openssl time procps util-linux bc
 )
 
 if [ "$(id -u)" -eq 0 ]; then
