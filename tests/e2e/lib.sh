@@ -3,14 +3,16 @@
 # jq, polling with deadlines, and a cleanup that stops everything the test started.
 # Usage: source lib.sh; e2e_setup SUBNET; ...
 set -euo pipefail
+# fd 3 is the test's stderr, so that fail() is heard from inside wait_until's silenced polls.
+exec 3>&2
 
 : "${CKE_BIN:?CKE_BIN must point to the directory holding cke and ckecli}"
 export PATH="$CKE_BIN:$PATH"
 export ETCDCTL_API=3
 
 fail() {
-  echo "FAIL: $*" >&2
-  [ -n "${E2E_DIR:-}" ] && [ -f "$E2E_DIR/cke.log" ] && { echo "--- cke.log (tail)" >&2; tail -n 30 "$E2E_DIR/cke.log" >&2; }
+  echo "FAIL: $*" >&3
+  [ -n "${E2E_DIR:-}" ] && [ -f "$E2E_DIR/cke.log" ] && { echo "--- cke.log (tail)" >&3; tail -n 30 "$E2E_DIR/cke.log" >&3; }
   exit 1
 }
 
