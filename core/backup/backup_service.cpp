@@ -1,5 +1,7 @@
 #include "core/backup/backup_service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -87,6 +89,8 @@ Manifest BackupService::produce(const std::string& name, const std::string& comp
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 
+  spdlog::info("backup {}: streaming the snapshot of member {} at revision {}", name,
+               source->address, revision);
   plugin::Compressor compressor(registry_.require(plugin::Kind::compressor, compressor_name));
   stream::HashingWriter stored(sink);
   auto compressing = compressor.compress_into(stored);

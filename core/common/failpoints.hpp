@@ -2,7 +2,8 @@
 //   CKE_FAILPOINTS="bootstrap.after-intent=crash,auth.before-enable=error"
 // crash: the process kills itself with SIGKILL (as `kill -9` would);
 // pause: the calling thread stops there until the process is killed;
-// error: the operation fails with an error naming the failpoint.
+// error: the operation fails with an error naming the failpoint;
+// sleep:SECONDS: the calling thread sleeps that long (1 to 3600), then carries on.
 // docs/failpoints.md lists every name.
 #pragma once
 

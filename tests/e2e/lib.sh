@@ -21,6 +21,7 @@ e2e_cleanup() {
   if [ -n "${E2E_DIR:-}" ] && [ -d "$E2E_DIR" ]; then
     stop_cke
     for mount in ${E2E_MOUNTS:-}; do umount "$mount" 2>/dev/null || true; done
+    for pid in ${E2E_STOPPED_PIDS:-}; do kill -CONT "$pid" 2>/dev/null || true; done
     cke --data-dir "$E2E_DIR/data" --stop-members >/dev/null 2>&1 || true
     rm -rf "$E2E_DIR"
   fi

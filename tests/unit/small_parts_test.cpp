@@ -1,4 +1,6 @@
 // Go durations, etcd's prefix-end, failpoint specs and user names.
+#include <chrono>
+
 #include <gtest/gtest.h>
 
 #include "cli/common/duration.hpp"
@@ -38,6 +40,16 @@ TEST(Failpoints, ParseAndRefuseMalformedSpecs) {
   const auto armed = cke::Failpoints::parse("x=error");
   EXPECT_THROW(armed.hit("x"), cke::Error);
   EXPECT_NO_THROW(armed.hit("y"));
+}
+
+TEST(Failpoints, SleepCarriesOnAfterItsSeconds) {
+  for (const char* bad : {"a=sleep:", "a=sleep:0", "a=sleep:x", "a=sleep:3601", "a=sleep:-1"}) {
+    EXPECT_THROW(cke::Failpoints::parse(bad), cke::Error) << bad;
+  }
+  const auto armed = cke::Failpoints::parse("a=sleep:1");
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_NO_THROW(armed.hit("a"));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 TEST(UserNames, PatternAndReservedNames) {
