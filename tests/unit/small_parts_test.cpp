@@ -1,7 +1,7 @@
 // Go durations, etcd's prefix-end, failpoint specs and user names.
-#include <chrono>
-
 #include <gtest/gtest.h>
+
+#include <chrono>
 
 #include "cli/common/duration.hpp"
 #include "core/common/error.hpp"
