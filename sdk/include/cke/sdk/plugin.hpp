@@ -10,6 +10,7 @@
 #include "cke/sdk/cert_backend.hpp"
 #include "cke/sdk/compressor.hpp"
 #include "cke/sdk/host.hpp"
+#include "cke/sdk/publisher.hpp"
 #include "cke/sdk/runtime.hpp"
 #include "cke/sdk/storage.hpp"
 

@@ -1,0 +1,68 @@
+// The C++ SDK's publisher layer: a class behind cke_publisher_table receives the endpoint set the
+// host passed, and an exception comes back as a status code, never as an unwinding exception.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "cke/sdk/publisher.hpp"
+
+namespace {
+
+std::vector<cke::sdk::EndpointSet> published;  // what the test publisher saw, in order
+
+class RecordingPublisher final : public cke::sdk::Publisher {
+ public:
+  explicit RecordingPublisher(std::string_view config) {
+    if (config.find("refuse") != std::string_view::npos) {
+      throw cke::sdk::Error(CKE_INVALID_ARGUMENT, "refused configuration");
+    }
+  }
+  void publish(const cke::sdk::EndpointSet& set) override { published.push_back(set); }
+  void withdraw(const cke::sdk::EndpointSet& /*set*/) override {
+    throw cke::sdk::Error(CKE_UNAVAILABLE, "target unreachable");
+  }
+};
+
+const cke_publisher_table& table() {
+  const auto* descriptor =
+      cke::sdk::publisher_plugin<RecordingPublisher>({"recording", "1.0", "test publisher"});
+  EXPECT_EQ(descriptor->kind, CKE_KIND_PUBLISHER);
+  return *static_cast<const cke_publisher_table*>(descriptor->table);
+}
+
+TEST(SdkPublisher, PublishReceivesTheHostsEndpointSet) {
+  const auto& t = table();
+  ASSERT_EQ(t.struct_size, sizeof(cke_publisher_table));
+  cke_error err{sizeof(cke_error), 0, nullptr};
+  cke_publisher* instance = nullptr;
+  ASSERT_EQ(t.create("{}", &instance, &err), CKE_OK);
+
+  const cke_endpoint ready{sizeof(cke_endpoint), "127.0.0.1", "127.0.0.1", 2379, 1};
+  const cke_endpoint lagging{sizeof(cke_endpoint), "127.0.0.2", "127.0.0.2", 2379, 2};
+  const cke_endpoint* const endpoints[] = {&ready, &lagging};
+  const cke_endpoint_set set{sizeof(cke_endpoint_set), "example", "cke-etcd", "kube-system",
+                             "cluster.local",          endpoints, 2};
+  published.clear();
+  ASSERT_EQ(t.publish(instance, &set, &err), CKE_OK);
+  ASSERT_EQ(published.size(), 1U);
+  const auto& seen = published[0];
+  EXPECT_EQ(seen.service_name, "cke-etcd");
+  EXPECT_EQ(seen.namespace_name, "kube-system");
+  ASSERT_EQ(seen.endpoints.size(), 2U);
+  EXPECT_EQ(seen.endpoints[0].address, "127.0.0.1");
+  EXPECT_TRUE(seen.endpoints[0].ready);
+  EXPECT_FALSE(seen.endpoints[1].ready);
+
+  EXPECT_EQ(t.withdraw(instance, &set, &err), CKE_UNAVAILABLE);
+  t.destroy(instance);
+}
+
+TEST(SdkPublisher, AThrowingConstructorIsAStatus) {
+  cke_error err{sizeof(cke_error), 0, nullptr};
+  cke_publisher* instance = nullptr;
+  EXPECT_EQ(table().create(R"({"mode":"refuse"})", &instance, &err), CKE_INVALID_ARGUMENT);
+  EXPECT_EQ(instance, nullptr);
+}
+
+}  // namespace
