@@ -6,7 +6,7 @@
 #   - peak RSS of cke (above idle) and ckecli during the backups;
 #   - restore of the three members: cke against hand-run `etcdctl snapshot restore` of the three
 #     members plus their start: time to healthy and the outage (stop → healthy).
-#   bench/backup_bench.sh [SIZE_MIB]
+#   bench/backup_bench.sh [SIZE_MIB]   (CKE_BENCH_LOGS=DIR keeps cke's and the members' logs)
 set -euo pipefail
 size_mib=${1:-1024}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +20,14 @@ cke_pid=""
 cleanup() {
   local status=$?
   [ $status -eq 0 ] || { echo "--- cke.log (tail)"; tail -n 20 "$work/cke.log"; } >&2
+  if [ -n "${CKE_BENCH_LOGS:-}" ]; then  # keep the logs for a closer look
+    mkdir -p "$CKE_BENCH_LOGS"
+    cp "$work/cke.log" "$CKE_BENCH_LOGS/" 2>/dev/null || true
+    for node in "${nodes[@]}"; do
+      cp "$work/data/members/$node/etcd.log" "$CKE_BENCH_LOGS/etcd-$node.log" 2>/dev/null || true
+      cp "$work/hand-$node.log" "$CKE_BENCH_LOGS/hand-$node.log" 2>/dev/null || true
+    done
+  fi
   [ -n "$cke_pid" ] && kill "$cke_pid" 2>/dev/null && wait "$cke_pid" 2>/dev/null
   pkill -f "data-dir=$work/" 2>/dev/null || true
   rm -rf "$work"

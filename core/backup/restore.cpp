@@ -88,16 +88,17 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
                     state::State& state) {
   spdlog::info("restore: stopping the members (the outage starts)");
   {
-    // In parallel, with a short grace: the old data is being replaced, and the last member,
-    // left without peers, can take many seconds to stop on SIGTERM alone. The outage is then
-    // the slowest stop, not their sum.
+    // In parallel, with a short grace: the old data is being replaced (kept aside only for a
+    // rollback, and etcd's WAL and database survive a kill), and the last member, left without
+    // peers, can take many seconds to stop on SIGTERM alone. The outage is then the slowest
+    // stop, not their sum.
     std::vector<std::jthread> stopping;
     std::mutex failure_mutex;
     std::exception_ptr failure;
     for (const auto& address : state.members) {
       stopping.emplace_back([&, address] {
         try {
-          env.node(address).stop(2000);
+          env.node(address).stop(500);
         } catch (...) {
           const std::lock_guard lock(failure_mutex);
           failure = std::current_exception();

@@ -26,6 +26,12 @@ Client::Client(std::string endpoint, const TlsIdentity& identity, std::chrono::m
   // One connection per member: sharing a subchannel would let a snapshot meant for one member be
   // served by another.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  // Channels are kept per member. gRPC's default reconnect backoff grows to 120 s, so a member
+  // that was down for half a minute (a restore, a restart) would be seen back only many seconds
+  // after it serves again. Members are near: retry every second at most.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   channel_ = grpc::CreateCustomChannel(endpoint_, grpc::SslCredentials(tls), args);
   kv_ = etcdserverpb::KV::NewStub(channel_);
   lease_ = etcdserverpb::Lease::NewStub(channel_);
