@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <mutex>
 #include <random>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -126,11 +127,6 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
   }
   state.cluster_token = state.restore_token;
   env.store().save(state);
-  for (const auto& address : state.members) {
-    if (env.node(address).inspect().state != plugin::MemberState::running) {
-      controller::launch_member(env, config, state, address, "restore");
-    }
-  }
   // Restored members load the whole database before they serve: allow for its size.
   uint64_t db_bytes = 0;
   std::error_code ec;
@@ -140,30 +136,54 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
   }
   const auto allowed = std::chrono::seconds(90 + 120 * (db_bytes >> 30));
   const auto deadline = std::chrono::steady_clock::now() + allowed;
-  for (;;) {
-    const auto observed = controller::observe(env, config, state.members);
-    if (observed.healthy()) {
-      char id[20];
-      std::snprintf(id, sizeof id, "%016llx",
-                    static_cast<unsigned long long>(observed.cluster_id.value_or(0)));
-      state.cluster_id = id;  // a restored cluster is a new cluster
-      spdlog::info("restore: the restored cluster is healthy (the outage ends)");
-      break;
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      std::string why = observed.error;
-      for (const auto& m : observed.members) {
-        if (!m.error.empty()) {
-          why += (why.empty() ? "" : "; ") + m.address + ": " + m.error;
-        }
+  const auto wait_for = [&](const auto& done, const char* what) {
+    for (;;) {
+      const auto observed = controller::observe(env, config, state.members);
+      if (done(observed)) {
+        return observed;
       }
-      throw Error("the restored cluster did not become healthy in " +
-                      std::to_string(allowed.count()) + " s (" + why +
-                      "); the old data is kept in each member's data.old",
-                  CKE_UNAVAILABLE);
+      if (std::chrono::steady_clock::now() > deadline) {
+        std::string why = observed.error;
+        for (const auto& m : observed.members) {
+          if (!m.error.empty()) {
+            why += (why.empty() ? "" : "; ") + m.address + ": " + m.error;
+          }
+        }
+        throw Error(std::string("the restored cluster did not ") + what + " in " +
+                        std::to_string(allowed.count()) + " s (" + why +
+                        "); the old data is kept in each member's data.old",
+                    CKE_UNAVAILABLE);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  };
+  const auto launch_stopped = [&](std::span<const std::string> addresses) {
+    for (const auto& address : addresses) {
+      if (env.node(address).inspect().state != plugin::MemberState::running) {
+        controller::launch_member(env, config, state, address, "restore");
+      }
+    }
+  };
+  // A large database: a quorum first. Every member rebuilds its key index from the whole
+  // database (twice, in etcd 3.4) before it serves, so members started together share the cores
+  // and all serve late, while a quorum started alone serves sooner, and the cluster with it.
+  // A small one: all together, since a quorum alone waits a whole election timeout (etcd
+  // shortens the first election only once it sees every peer), longer than loading takes.
+  // Measured on two cores: at 100 MiB loading took 1 s and a lone quorum's election 3 s; at
+  // 1.4 GiB a quorum alone served after 21.5 s, three members together after 30 s.
+  constexpr uint64_t kQuorumFirstBytes = uint64_t{512} << 20;
+  const std::span<const std::string> members(state.members);
+  const size_t first = db_bytes >= kQuorumFirstBytes ? members.size() / 2 + 1 : members.size();
+  launch_stopped(members.first(first));
+  wait_for([](const auto& observed) { return observed.quorum_write_ok; }, "reach a quorum");
+  spdlog::info("restore: a quorum of the restored cluster serves (the outage ends)");
+  launch_stopped(members.subspan(first));
+  const auto observed = wait_for([](const auto& o) { return o.healthy(); }, "become healthy");
+  char id[20];
+  std::snprintf(id, sizeof id, "%016llx",
+                static_cast<unsigned long long>(observed.cluster_id.value_or(0)));
+  state.cluster_id = id;  // a restored cluster is a new cluster
+  spdlog::info("restore: the restored cluster is healthy");
   env.failpoint("restore.before-cleanup");
   for (const auto& address : state.members) {
     fs::remove_all(old_of(env, address));
