@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <random>
 #include <span>
@@ -33,6 +36,23 @@ fs::path staging_of(const controller::Environment& env, const std::string& addre
 }
 fs::path old_of(const controller::Environment& env, const std::string& address) {
   return env.member_dir(address) / "data.old";
+}
+
+// The database size from which a restore starts a quorum first (see swap_and_start). Tests lower
+// it through CKE_TEST_RESTORE_QUORUM_FIRST_MIB to take that path with a small database.
+uint64_t quorum_first_bytes() {
+  constexpr uint64_t kDefault = uint64_t{512} << 20;
+  const char* text = std::getenv("CKE_TEST_RESTORE_QUORUM_FIRST_MIB");
+  if (text == nullptr) {
+    return kDefault;
+  }
+  uint64_t mib = 0;
+  const auto [end, error] = std::from_chars(text, text + std::strlen(text), mib);
+  if (error != std::errc() || *end != '\0') {
+    spdlog::warn("CKE_TEST_RESTORE_QUORUM_FIRST_MIB=\"{}\" is not a number; using 512", text);
+    return kDefault;
+  }
+  return mib << 20;
 }
 
 void check_free_space(const fs::path& dir, uint64_t needed) {
@@ -171,9 +191,8 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
   // shortens the first election only once it sees every peer), longer than loading takes.
   // Measured on two cores: at 100 MiB loading took 1 s and a lone quorum's election 3 s; at
   // 1.4 GiB a quorum alone served after 21.5 s, three members together after 30 s.
-  constexpr uint64_t kQuorumFirstBytes = uint64_t{512} << 20;
   const std::span<const std::string> members(state.members);
-  const size_t first = db_bytes >= kQuorumFirstBytes ? members.size() / 2 + 1 : members.size();
+  const size_t first = db_bytes >= quorum_first_bytes() ? members.size() / 2 + 1 : members.size();
   launch_stopped(members.first(first));
   wait_for([](const auto& observed) { return observed.quorum_write_ok; }, "reach a quorum");
   spdlog::info("restore: a quorum of the restored cluster serves (the outage ends)");

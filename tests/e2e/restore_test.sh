@@ -3,7 +3,8 @@
 # alice still confined to her prefix, root certificates still working. Disaster: every member's
 # data gone → needs-restore, never a new cluster → `ckecli etcd restore FILE --yes` → healthy
 # with the data. A crash at each step of a restore → a restarted cke ends with the old or the
-# restored data on every member, never a mix. A damaged backup is refused.
+# restored data on every member, never a mix. A damaged backup is refused. A large database's
+# restore (a quorum first, then the rest) is forced on a small one and checked the same way.
 source "$(dirname "$0")/lib.sh"
 e2e_setup 40
 cd "$E2E_DIR"
@@ -83,4 +84,20 @@ for node in $NODE1 $NODE2 $NODE3; do
 done
 use_root_certificate
 etcdctl --endpoints=$NODE2:2379 get /app/alice/k2 --print-value-only | grep -qx v2 || fail "root cannot read after restore"
+
+# 5. A large database's path, forced on a small one: a quorum starts first, the cluster serves,
+#    then the last member starts; every member ends with the backup's keys.
+etcdctl --endpoints=$ep put /after/disaster 1 >/dev/null
+stop_cke
+start_cke CKE_TEST_RESTORE_QUORUM_FIRST_MIB=0
+wait_healthy 60
+: >cke.log
+ckecli etcd backup restore "$name" --yes | grep -q "restored the cluster from $name" || fail "quorum-first restore"
+order=$(grep -oE "a quorum of the restored cluster serves|member [0-9.]+: started etcd" cke.log | sed 's/: started etcd//' | paste -sd,)
+[ "$order" = "member $NODE1,member $NODE2,a quorum of the restored cluster serves,member $NODE3" ] \
+  || fail "quorum-first restore started: $order"
+wait_healthy 60
+for node in $NODE1 $NODE2 $NODE3; do
+  [ "$(keys_on $node)" = "$at_backup" ] || fail "after the quorum-first restore $node has '$(keys_on $node)'"
+done
 echo ok
