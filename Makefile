@@ -24,7 +24,8 @@ test: build
 bench: build
 	build/bench/compress_bench
 	bench/bootstrap_bench.sh
-	bench/backup_bench.sh
+	bench/backup_bench.sh 100
+	bench/backup_bench.sh 1024
 
 clean:
 	rm -rf build

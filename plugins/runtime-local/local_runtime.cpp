@@ -83,9 +83,14 @@ class LocalNode final : public sdk::Node {
       return;
     }
     const bool killed = terminate_process(pid, marker(), static_cast<long>(timeout_ms));
-    events_.emit(spec_.address, killed ? CKE_LOG_WARN : CKE_LOG_INFO,
-                 killed ? "killed etcd (pid " + std::to_string(pid) + ") after the stop timeout"
-                        : "stopped etcd, pid " + std::to_string(pid));
+    if (!killed) {
+      events_.emit(spec_.address, CKE_LOG_INFO, "stopped etcd, pid " + std::to_string(pid));
+    } else if (timeout_ms == 0) {
+      events_.emit(spec_.address, CKE_LOG_INFO, "killed etcd (pid " + std::to_string(pid) + ")");
+    } else {
+      events_.emit(spec_.address, CKE_LOG_WARN,
+                   "killed etcd (pid " + std::to_string(pid) + ") after the stop timeout");
+    }
   }
 
   sdk::MemberStatus inspect() override {

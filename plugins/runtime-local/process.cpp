@@ -159,7 +159,9 @@ bool terminate_process(pid_t pid, const std::string& marker, long timeout_ms) {
   if (!process_matches(pid, marker)) {
     return false;
   }
-  ::kill(pid, SIGTERM);
+  if (timeout_ms > 0) {
+    ::kill(pid, SIGTERM);
+  }
   const auto deadline = clock::now() + std::chrono::milliseconds(timeout_ms);
   while (clock::now() < deadline) {
     if (!alive(pid)) {

@@ -74,7 +74,8 @@ typedef struct cke_runtime_table {
                         const uint8_t* data, size_t size, cke_error* err);
   /* Starts the member detached; CKE_ALREADY_EXISTS when it already runs. */
   int32_t (*start)(cke_node* node, const cke_member_command* command, cke_error* err);
-  /* Stops the member, waiting up to timeout_ms before killing it. CKE_OK when not running. */
+  /* Stops the member, waiting up to timeout_ms before killing it; 0 kills it at once. CKE_OK
+   * when not running. */
   int32_t (*stop)(cke_node* node, int64_t timeout_ms, cke_error* err);
   int32_t (*inspect)(cke_node* node, cke_member_status* status, cke_error* err);
   /* Removes the member's data (the member must be stopped). */
