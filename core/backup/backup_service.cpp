@@ -94,12 +94,11 @@ Manifest BackupService::produce(const std::string& name, const std::string& comp
   plugin::Compressor compressor(registry_.require(plugin::Kind::compressor, compressor_name));
   stream::HashingWriter stored(sink);
   auto compressing = compressor.compress_into(stored);
-  stream::HashingWriter raw(*compressing);
   SnapshotReader snapshot(*member);
   std::vector<uint8_t> buf(stream::kChunkSize);
   bool first = true;
   while (const size_t n = snapshot.read(buf)) {
-    raw.write({buf.data(), n});
+    compressing->write({buf.data(), n});
     if (first) {
       env_.failpoint("backup.mid-stream");
       first = false;
@@ -114,9 +113,9 @@ Manifest BackupService::produce(const std::string& name, const std::string& comp
   m.cluster_id = hex_id(cluster_id);
   m.member = source->address;
   m.revision = revision;
-  m.raw_size = raw.size();
+  m.raw_size = snapshot.size();
   m.stored_size = stored.size();
-  m.raw_sha256 = raw.hex_digest();
+  m.raw_sha256 = snapshot.hex_digest();
   m.stored_sha256 = stored.hex_digest();
   m.compressor = compressor_name;
   m.cke_version = CKE_VERSION;

@@ -5,12 +5,6 @@
 #include "core/common/error.hpp"
 
 namespace cke::backup {
-namespace {
-
-constexpr size_t kTrailer = 32;  // etcd appends sha256(database)
-
-}  // namespace
-
 SnapshotReader::SnapshotReader(etcd::Client& client, std::chrono::seconds idle_timeout)
     : endpoint_(client.endpoint()),
       idle_timeout_(idle_timeout),
@@ -67,40 +61,30 @@ bool SnapshotReader::next_message() {
     const std::lock_guard lock(watch_mutex_);
     last_progress_ = std::chrono::steady_clock::now();
   }
-  pending_.erase(0, pending_offset_);
+  pending_ = std::move(*message.mutable_blob());  // called only once pending_ is handed out
   pending_offset_ = 0;
-  pending_ += message.blob();
   return true;
 }
 
 size_t SnapshotReader::read(std::span<uint8_t> buf) {
-  // Everything but the last 32 bytes received is database: hash it and hand it out.
-  while (!ended_ && pending_.size() - pending_offset_ <= kTrailer) {
+  while (!ended_ && pending_offset_ == pending_.size()) {
     next_message();
   }
-  const size_t available = pending_.size() - pending_offset_;
-  if (available > kTrailer) {
-    const size_t n = std::min(buf.size(), available - kTrailer);
-    std::memcpy(buf.data(), pending_.data() + pending_offset_, n);
-    hash_.update({buf.data(), n});
-    pending_offset_ += n;
-    return n;
-  }
-  // The stream ended: what is left must be the digest of everything before it.
-  if (!trailer_checked_) {
-    if (available < kTrailer) {
+  const size_t n = std::min(buf.size(), pending_.size() - pending_offset_);
+  if (n == 0) {
+    // The stream ended: its last 32 bytes must be the digest of everything before them.
+    if (check_.size() < kSnapshotTrailerSize) {
       throw Error("etcd " + endpoint_ + ": the snapshot ended before its SHA-256 trailer",
                   CKE_DATA_LOSS);
     }
-    const auto digest = hash_.digest();
-    if (std::memcmp(digest.data(), pending_.data() + pending_offset_, kTrailer) != 0) {
+    if (!check_.trailer_matches()) {
       throw Error("etcd " + endpoint_ + ": the snapshot's SHA-256 trailer does not match its data",
                   CKE_DATA_LOSS);
     }
-    trailer_checked_ = true;
+    return 0;
   }
-  const size_t n = std::min(buf.size(), available);
   std::memcpy(buf.data(), pending_.data() + pending_offset_, n);
+  check_.update({buf.data(), n});
   pending_offset_ += n;
   return n;
 }

@@ -1,6 +1,7 @@
 // The Maintenance.Snapshot stream of one member as a ByteReader. It yields the whole snapshot
 // file (the database followed by etcd's 32-byte SHA-256 of it) and checks that trailer on the
-// fly: the last read before the end throws when it does not match. A stream that delivers
+// fly: the read that would report the end throws instead when it does not match. Its size and
+// SHA-256 are the manifest's raw ones. A stream that delivers
 // nothing for `idle_timeout` is cancelled.
 #pragma once
 
@@ -13,7 +14,7 @@
 #include <string>
 #include <thread>
 
-#include "core/common/sha256.hpp"
+#include "core/backup/trailer_check.hpp"
 #include "core/etcd/client.hpp"
 #include "core/stream/byte_stream.hpp"
 
@@ -28,6 +29,9 @@ class SnapshotReader final : public stream::ByteReader {
   ~SnapshotReader() override;
 
   size_t read(std::span<uint8_t> buf) override;
+  // Of everything read; the digest once read() has returned 0.
+  [[nodiscard]] uint64_t size() const { return check_.size(); }
+  std::string hex_digest() { return check_.hex_digest(); }
 
  private:
   bool next_message();  // false at the end of the stream
@@ -36,11 +40,10 @@ class SnapshotReader final : public stream::ByteReader {
   std::string endpoint_;
   grpc::ClientContext context_;
   std::unique_ptr<grpc::ClientReader<etcdserverpb::SnapshotResponse>> stream_;
-  std::string pending_;  // bytes received, not handed out yet (always keeps the last 32 back)
+  std::string pending_;  // the last message's bytes; those before pending_offset_ are handed out
   size_t pending_offset_ = 0;
   bool ended_ = false;
-  bool trailer_checked_ = false;
-  Sha256 hash_;  // of the database part
+  TrailerCheck check_;
   std::chrono::seconds idle_timeout_;
   std::mutex watch_mutex_;
   std::condition_variable watch_cv_;

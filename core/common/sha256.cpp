@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <memory>
+
 #include "core/common/error.hpp"
 
 namespace cke {
@@ -22,6 +24,18 @@ std::array<uint8_t, 32> Sha256::digest() {
   std::array<uint8_t, 32> out{};
   unsigned int length = 0;
   EVP_DigestFinal_ex(ctx_, out.data(), &length);
+  return out;
+}
+
+std::array<uint8_t, 32> Sha256::digest_so_far() const {
+  const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> copy(EVP_MD_CTX_new(),
+                                                                     &EVP_MD_CTX_free);
+  std::array<uint8_t, 32> out{};
+  unsigned int length = 0;
+  if (!copy || EVP_MD_CTX_copy_ex(copy.get(), ctx_) != 1 ||
+      EVP_DigestFinal_ex(copy.get(), out.data(), &length) != 1) {
+    throw Error("cannot copy a SHA-256 state", CKE_INTERNAL);
+  }
   return out;
 }
 

@@ -20,6 +20,8 @@ class Sha256 {
 
   void update(std::span<const uint8_t> data);
   std::array<uint8_t, 32> digest();  // once
+  // The digest of what was fed so far; the hash goes on (a prefix's digest without a second pass).
+  [[nodiscard]] std::array<uint8_t, 32> digest_so_far() const;
   static std::string hex(const std::array<uint8_t, 32>& digest);
 
  private:

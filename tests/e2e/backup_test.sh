@@ -25,6 +25,7 @@ manifest=$(jq -c . "data/backups/$name.manifest.json")
   || fail "snapshot revision $(echo "$status" | jq .revision) != manifest $(echo "$manifest" | jq .revision)"
 [ "$(stat -c %s snapshot.db)" = "$(echo "$manifest" | jq .raw_size)" ] || fail "raw size differs"
 [ "$(sha256sum "$name" | cut -d' ' -f1)" = "$(echo "$manifest" | jq -r .stored_sha256)" ] || fail "stored hash differs"
+[ "$(sha256sum snapshot.db | cut -d' ' -f1)" = "$(echo "$manifest" | jq -r .raw_sha256)" ] || fail "raw hash differs"
 ckecli etcd backup verify "$name" | grep -q "is intact" || fail "verify of a good backup"
 
 # 2. local-backup: created, verified, rotated to --max-backups; -compressor zstd works.

@@ -1,12 +1,16 @@
-// Go durations, etcd's prefix-end, failpoint specs and user names.
+// Go durations, etcd's prefix-end, failpoint specs, user names and the snapshot trailer check.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
+#include <vector>
 
 #include "cli/common/duration.hpp"
+#include "core/backup/trailer_check.hpp"
 #include "core/common/error.hpp"
 #include "core/common/failpoints.hpp"
 #include "core/common/names.hpp"
+#include "core/common/sha256.hpp"
 #include "core/etcd/client.hpp"
 
 namespace {
@@ -63,6 +67,63 @@ TEST(UserNames, PatternAndReservedNames) {
   EXPECT_THROW(cke::check_user_name("backup"), cke::Error);
   EXPECT_THROW(cke::check_user_name(""), cke::Error);
   EXPECT_NO_THROW(cke::check_user_name("alice"));
+}
+
+// A snapshot file as etcd streams it: the database, then SHA-256 of the database.
+std::vector<uint8_t> snapshot_file(size_t database_size) {
+  std::vector<uint8_t> file(database_size);
+  for (size_t i = 0; i < file.size(); ++i) {
+    file[i] = static_cast<uint8_t>(i * 131 + 7);
+  }
+  cke::Sha256 hash;
+  hash.update(file);
+  const auto trailer = hash.digest();
+  file.insert(file.end(), trailer.begin(), trailer.end());
+  return file;
+}
+
+std::string sha256_hex(const std::vector<uint8_t>& data) {
+  cke::Sha256 hash;
+  hash.update(data);
+  return cke::Sha256::hex(hash.digest());
+}
+
+// Fed in pieces of every awkward size (around the 32 held-back bytes), the check finds the same
+// trailer and whole-file digest as in one piece.
+TEST(TrailerCheck, AnySplitOfTheStreamGivesTheSameVerdictAndDigest) {
+  const auto file = snapshot_file(5000);
+  for (const size_t piece : {1UL, 7UL, 31UL, 32UL, 33UL, 64UL, 4096UL, 1UL << 20}) {
+    cke::backup::TrailerCheck check;
+    for (size_t at = 0; at < file.size(); at += piece) {
+      check.update({file.data() + at, std::min(piece, file.size() - at)});
+    }
+    EXPECT_EQ(check.size(), file.size()) << piece;
+    EXPECT_TRUE(check.trailer_matches()) << piece;
+    EXPECT_EQ(check.hex_digest(), sha256_hex(file)) << piece;
+  }
+}
+
+TEST(TrailerCheck, AFlippedByteOrAShortFileFails) {
+  auto file = snapshot_file(1000);
+  file[500] ^= 1;
+  cke::backup::TrailerCheck flipped;
+  flipped.update(file);
+  EXPECT_FALSE(flipped.trailer_matches());
+  EXPECT_EQ(flipped.hex_digest(), sha256_hex(file));
+
+  cke::backup::TrailerCheck shorter;
+  shorter.update({file.data(), 20});
+  EXPECT_FALSE(shorter.trailer_matches());
+}
+
+TEST(Sha256, DigestSoFarLeavesTheHashGoingOn) {
+  cke::Sha256 hash;
+  const std::vector<uint8_t> first{1, 2, 3};
+  const std::vector<uint8_t> second{4, 5};
+  hash.update(first);
+  EXPECT_EQ(cke::Sha256::hex(hash.digest_so_far()), sha256_hex(first));
+  hash.update(second);
+  EXPECT_EQ(cke::Sha256::hex(hash.digest()), sha256_hex({1, 2, 3, 4, 5}));
 }
 
 }  // namespace
