@@ -29,6 +29,7 @@ cleanup() {
     done
   fi
   [ -n "$cke_pid" ] && kill "$cke_pid" 2>/dev/null && wait "$cke_pid" 2>/dev/null
+  cke --data-dir "$work/data" --stop-members >/dev/null 2>&1 || true
   pkill -f "data-dir=$work/" 2>/dev/null || true
   rm -rf "$work"
 }

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <random>
 #include <span>
@@ -27,6 +28,9 @@ namespace fs = std::filesystem;
 
 namespace cke::backup {
 namespace {
+
+constexpr int kStartsPerMember = 3;
+constexpr auto kRestartDelay = std::chrono::seconds(1);
 
 fs::path data_of(const controller::Environment& env, const std::string& address) {
   return env.member_dir(address) / "data";
@@ -156,8 +160,40 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
   }
   const auto allowed = std::chrono::seconds(90 + 120 * (db_bytes >> 30));
   const auto deadline = std::chrono::steady_clock::now() + allowed;
-  const auto wait_for = [&](const auto& done, const char* what) {
+  // Starts those of `addresses` that do not run. A member can exit while it starts (a flag etcd
+  // refuses, a port not yet released): it is started again, a few times, before the restore
+  // gives up, rather than left to the deadline.
+  struct Starts {
+    int count = 0;
+    std::chrono::steady_clock::time_point last;
+  };
+  std::map<std::string, Starts> starts;
+  const auto start_stopped = [&](std::span<const std::string> addresses) {
+    for (const auto& address : addresses) {
+      if (env.node(address).inspect().state == plugin::MemberState::running) {
+        continue;
+      }
+      auto& tried = starts[address];
+      if (tried.count > 0 && std::chrono::steady_clock::now() - tried.last < kRestartDelay) {
+        continue;
+      }
+      if (++tried.count > kStartsPerMember) {
+        throw Error("member " + address + " exited " + std::to_string(kStartsPerMember) +
+                        " times while starting (its etcd log says why); the old data is kept in "
+                        "each member's data.old",
+                    CKE_UNAVAILABLE);
+      }
+      tried.last = std::chrono::steady_clock::now();
+      if (tried.count > 1) {
+        spdlog::warn("restore: member {} exited while starting; starting it again", address);
+      }
+      controller::launch_member(env, config, state, address, "restore");
+    }
+  };
+  const auto wait_for = [&](std::span<const std::string> started, const auto& done,
+                            const char* what) {
     for (;;) {
+      start_stopped(started);
       const auto observed = controller::observe(env, config, state.members);
       if (done(observed)) {
         return observed;
@@ -177,13 +213,6 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   };
-  const auto launch_stopped = [&](std::span<const std::string> addresses) {
-    for (const auto& address : addresses) {
-      if (env.node(address).inspect().state != plugin::MemberState::running) {
-        controller::launch_member(env, config, state, address, "restore");
-      }
-    }
-  };
   // A large database: a quorum first. Every member rebuilds its key index from the whole
   // database (twice, in etcd 3.4) before it serves, so members started together share the cores
   // and all serve late, while a quorum started alone serves sooner, and the cluster with it.
@@ -193,11 +222,11 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
   // 1.4 GiB a quorum alone served after 21.5 s, three members together after 30 s.
   const std::span<const std::string> members(state.members);
   const size_t first = db_bytes >= quorum_first_bytes() ? members.size() / 2 + 1 : members.size();
-  launch_stopped(members.first(first));
-  wait_for([](const auto& observed) { return observed.quorum_write_ok; }, "reach a quorum");
+  wait_for(
+      members.first(first), [](const auto& o) { return o.quorum_write_ok; }, "reach a quorum");
   spdlog::info("restore: a quorum of the restored cluster serves (the outage ends)");
-  launch_stopped(members.subspan(first));
-  const auto observed = wait_for([](const auto& o) { return o.healthy(); }, "become healthy");
+  const auto observed = wait_for(
+      members, [](const auto& o) { return o.healthy(); }, "become healthy");
   char id[20];
   std::snprintf(id, sizeof id, "%016llx",
                 static_cast<unsigned long long>(observed.cluster_id.value_or(0)));

@@ -169,6 +169,10 @@ std::vector<std::string> Controller::set_cluster(const std::string& yaml,
     s.cluster_source = source;
     env_.store().save(s);
     publish(s);
+    // What reads the configuration between passes (a backup taken right after `cluster set`)
+    // sees the new one at once, not after the next pass.
+    const std::lock_guard data_lock(data_mutex_);
+    status_.config = parsed.config;
   }
   wake();
   return parsed.warnings;

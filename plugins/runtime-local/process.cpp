@@ -10,7 +10,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -72,6 +74,21 @@ bool alive(pid_t pid) {
   const size_t paren = stat.rfind(')');
   return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] != 'Z' &&
          stat[paren + 2] != 'X';
+}
+
+// Gone for good: reaped, or a zombie with no thread left. A multi-threaded process's leader turns
+// zombie before its other threads have exited, and the files they share (the member's listening
+// sockets among them) close only with the last one: a port is free only once the process is gone.
+bool gone(pid_t pid) {
+  if (::kill(pid, 0) != 0 && errno == ESRCH) {
+    return true;
+  }
+  if (alive(pid)) {
+    return false;
+  }
+  std::error_code ec;
+  const std::filesystem::directory_iterator tasks("/proc/" + std::to_string(pid) + "/task", ec);
+  return ec || std::distance(tasks, std::filesystem::directory_iterator()) <= 1;
 }
 
 }  // namespace
@@ -164,14 +181,14 @@ bool terminate_process(pid_t pid, const std::string& marker, long timeout_ms) {
   }
   const auto deadline = clock::now() + std::chrono::milliseconds(timeout_ms);
   while (clock::now() < deadline) {
-    if (!alive(pid)) {
+    if (gone(pid)) {
       return false;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   ::kill(pid, SIGKILL);
   const auto kill_deadline = clock::now() + std::chrono::seconds(5);
-  while (alive(pid) && clock::now() < kill_deadline) {
+  while (!gone(pid) && clock::now() < kill_deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return true;

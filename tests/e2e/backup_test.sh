@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 e2e_setup 38
 cd "$E2E_DIR"
 
+export CKE_PLUGIN_PATH=$CKE_E2E_PLUGIN_DIR  # the test-full-disk storage (section 6)
 start_cke
 wait_healthy 60
 use_root_certificate
@@ -76,25 +77,37 @@ done
 after=$(ckecli etcd backup take -output=json | jq -r .name)
 ckecli etcd backup verify "$after" >/dev/null || fail "the backup after the crashes"
 
-# 6. A storage that fills up mid-backup (a 1 MiB tmpfs, mounted as root).
+# 6. A storage that fills up mid-backup: a real 1 MiB tmpfs where the test can mount one (as
+#    root), then the test-full-disk storage (a test double) with a budget the data outgrows.
+#    Each: the error is reported, nothing partial is listed or left, the older backup is intact.
+fill_up() {  # LABEL STORAGE_YAML DIR
+  local label=$1 storage=$2 dir=$3
+  echo "a storage that fills up: $label"
+  sed -i '/^etcd_backup:/,$d' cluster.yml
+  printf 'etcd_backup:\n  storage: %s\n  compressor: none\n' "$storage" >> cluster.yml
+  ckecli cluster set cluster.yml >/dev/null
+  local first
+  first=$(ckecli etcd backup take -output=json | jq -r .name)
+  # (also: a backup taken right after `cluster set` uses the new storage)
+  [ -f "$dir/$first" ] || fail "$label: backup $first is not in $dir"
+  for i in 1 2; do
+    head -c 700000 /dev/urandom | base64 -w0 > big.txt
+    etcdctl --endpoints=$NODE1:2379 put "/big/$label/$i" < big.txt >/dev/null
+  done
+  sleep 1  # (a new backup name needs the next second)
+  expect_failure "backup into a full storage ($label)" "No space left on device" ckecli etcd backup take
+  [ "$(ckecli etcd backup list)" = "[\"$first\"]" ] || fail "$label: after ENOSPC the list is $(ckecli etcd backup list)"
+  [ "$(ls -A "$dir" | wc -l)" = 2 ] || fail "$label: partial files left: $(ls -A "$dir")"
+  ckecli etcd backup verify "$first" >/dev/null || fail "$label: the older backup was damaged"
+}
 mkdir small
 if mount -t tmpfs -o size=1m tmpfs small 2>/dev/null; then
   E2E_MOUNTS="$E2E_DIR/small"
-  echo "using a real 1 MiB tmpfs"
-  sed -i '/^etcd_backup:/,$d' cluster.yml
-  printf 'etcd_backup:\n  storage: {plugin: local, config: {dir: %s}}\n  compressor: none\n' "$E2E_DIR/small/b" >> cluster.yml
-  ckecli cluster set cluster.yml >/dev/null
-  small_first=$(ckecli etcd backup take -output=json | jq -r .name)
-  for i in 1 2; do
-    head -c 700000 /dev/urandom | base64 -w0 > big.txt
-    etcdctl --endpoints=$NODE1:2379 put "/big/$i" < big.txt >/dev/null
-  done
-  sleep 1  # (a new backup name needs the next second)
-  expect_failure "backup into a full storage" "No space left on device" ckecli etcd backup take
-  [ "$(ckecli etcd backup list)" = "[\"$small_first\"]" ] || fail "after ENOSPC the list is $(ckecli etcd backup list)"
-  [ "$(ls -A small/b | wc -l)" = 2 ] || fail "partial files left: $(ls -A small/b)"
-  ckecli etcd backup verify "$small_first" >/dev/null || fail "the older backup was damaged"
+  fill_up "a real 1 MiB tmpfs" "{plugin: local, config: {dir: $E2E_DIR/small/b}}" small/b
 else
-  echo "SKIPPED the ENOSPC part: cannot mount a tmpfs here"
+  echo "cannot mount a tmpfs here (not root): only the test double follows"
 fi
+db_size=$(etcdctl --endpoints=$NODE1:2379 endpoint status -w json | jq '.[0].Status.dbSize')
+fill_up "the test-full-disk storage" \
+  "{plugin: test-full-disk, config: {dir: $E2E_DIR/full, capacity_bytes: $((db_size * 3 / 2 + 65536))}}" full
 echo ok
