@@ -64,8 +64,15 @@ grpc::Status ApiService::LocalBackup(grpc::ServerContext*, const v1::LocalBackup
       v1::BackupChunk first;
       first.set_name(name);
       writer->Write(first);
-      ChunkWriter sink(writer);
-      const auto manifest = backups_.produce(name, compressor, sink);
+      // Compression on a thread of its own, gRPC writes on this one: they overlap, as a
+      // scheduled backup's compression and storage writes do.
+      backup::Manifest manifest;
+      stream::through_pipe(
+          [&](stream::ByteWriter& pipe) { manifest = backups_.produce(name, compressor, pipe); },
+          [&](stream::ByteReader& pipe) {
+            ChunkWriter sink(writer);
+            stream::copy(pipe, sink);
+          });
       v1::BackupChunk last;
       fill(last.mutable_manifest(), manifest);
       writer->Write(last);
