@@ -79,25 +79,28 @@ gzip_size=$(stat -c %s "$work/ref.db.gz"); zstd_size=$(stat -c %s "$work/ref.db.
 rm -f "$work/ref.db" "$work/ref.db.gz" "$work/ref.db.zst"
 
 idle_kib=$(cke_kib VmRSS)
-row() {  # label ours_s ref_s ours_bytes ref_bytes cke_peak_kib ckecli_kib target
-  printf '%-26s %8.2f %8.2f %6.2f %10.1f %10.1f %9.1f %9s %s\n' "$1" "$2" "$3" "$(echo "$2 / $3" | bc -l)" \
-    "$(echo "$4 / 1048576" | bc -l)" "$(echo "$5 / 1048576" | bc -l)" "$(echo "($6 - $idle_kib) / 1024" | bc -l)" "$7" "$8"
+cke_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$cke_pid/stat"; }  # user + system s
+row() {  # label ours_s ref_s ours_bytes ref_bytes cke_peak_kib ckecli_kib cke_cpu_s target
+  printf '%-26s %8.2f %8.2f %6.2f %10.1f %10.1f %9.1f %9s %9.1f %s\n' "$1" "$2" "$3" "$(echo "$2 / $3" | bc -l)" \
+    "$(echo "$4 / 1048576" | bc -l)" "$(echo "$5 / 1048576" | bc -l)" "$(echo "($6 - $idle_kib) / 1024" | bc -l)" "$7" "$8" "$9"
 }
-printf '%-26s %8s %8s %6s %10s %10s %9s %9s %s\n' path "ours s" "ref s" ratio "ours MiB" "ref MiB" "cke +MiB" "cli MiB" target
+printf '%-26s %8s %8s %6s %10s %10s %9s %9s %9s %s\n' path "ours s" "ref s" ratio "ours MiB" "ref MiB" "cke +MiB" "cli MiB" \
+  "cke cpu s" target
 for compressor in gzip zstd; do
   ref_s=$(echo "$save_s + $([ $compressor = gzip ] && echo "$gzip_s" || echo "$zstd_s")" | bc -l)
   ref_size=$([ $compressor = gzip ] && echo "$gzip_size" || echo "$zstd_size")
   target=$([ $compressor = gzip ] && echo "<= 0.65" || echo "<= 0.9")
   set_compressor "$compressor"
   reset_cke_peak
-  t0=$(now); name=$(ckecli etcd backup take -output=json | jq -r .name); t1=$(now)
+  c0=$(cke_cpu); t0=$(now); name=$(ckecli etcd backup take -output=json | jq -r .name); t1=$(now)
   row "scheduled $compressor" "$(span "$t0" "$t1")" "$ref_s" "$(stat -c %s "$work/data/backups/$name")" "$ref_size" \
-    "$(cke_kib VmHWM)" "-" "$target"
+    "$(cke_kib VmHWM)" "-" "$(span "$c0" "$(cke_cpu)")" "$target"
   reset_cke_peak
+  c0=$(cke_cpu)
   read -r local_s cli_kib < <(measure ckecli etcd local-backup --dir "$work/local-$compressor" --compressor "$compressor")
   local_file=$(ls "$work/local-$compressor"/*.db* | grep -v manifest)
   row "local-backup $compressor" "$local_s" "$ref_s" "$(stat -c %s "$local_file")" "$ref_size" "$(cke_kib VmHWM)" \
-    "$(echo "$cli_kib / 1024" | bc)" "$target"
+    "$(echo "$cli_kib / 1024" | bc)" "$(span "$c0" "$(cke_cpu)")" "$target"
 done
 echo "(save ${save_s}s, etcdctl ${save_kib} KiB; gzip -6 ${gzip_s}s; zstd -T2 -3 ${zstd_s}s; cke idle $((idle_kib / 1024)) MiB; target RSS < 64 MiB above idle)"
 
