@@ -1,8 +1,8 @@
 // The Maintenance.Snapshot stream of one member as a ByteReader. It yields the whole snapshot
 // file (the database followed by etcd's 32-byte SHA-256 of it) and checks that trailer on the
 // fly: the read that would report the end throws instead when it does not match. Its size and
-// SHA-256 are the manifest's raw ones. A stream that delivers
-// nothing for `idle_timeout` is cancelled.
+// SHA-256 are the manifest's raw ones. A stream that delivers nothing for `idle_timeout` is
+// cancelled.
 #pragma once
 
 #include <atomic>
