@@ -80,13 +80,10 @@ bool alive(pid_t pid) {
 // zombie before its other threads have exited, and the files they share (the member's listening
 // sockets among them) close only with the last one: a port is free only once the process is gone.
 bool gone(pid_t pid) {
-  if (::kill(pid, 0) != 0 && errno == ESRCH) {
-    return true;
-  }
   if (alive(pid)) {
     return false;
   }
-  std::error_code ec;
+  std::error_code ec;  // no /proc/PID/task: reaped
   const std::filesystem::directory_iterator tasks("/proc/" + std::to_string(pid) + "/task", ec);
   return ec || std::distance(tasks, std::filesystem::directory_iterator()) <= 1;
 }

@@ -1,7 +1,7 @@
 // TEST DOUBLE: a storage target whose disk fills up. Objects are files in one directory, as with
 // the `local` storage, but the directory holds at most `capacity_bytes` in all: a put that would
 // pass it fails with "No space left on device" the way a full filesystem does, after writing what
-// fitted. e2e.backup uses it where it cannot mount a real 1 MiB tmpfs (not running as root).
+// fitted. e2e.backup fills it up always, and a real 1 MiB tmpfs too where it can mount one.
 // Configuration: {"dir": ABSOLUTE_PATH, "capacity_bytes": N}.
 #include <filesystem>
 #include <fstream>
@@ -33,7 +33,8 @@ class FullDiskStorage final : public cke::sdk::Storage {
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
     std::vector<uint8_t> buf(64 * 1024);
     while (const size_t n = source.read(buf)) {
-      const size_t fits = static_cast<size_t>(std::min<uint64_t>(n, capacity_ - used));
+      const uint64_t room = used < capacity_ ? capacity_ - used : 0;
+      const size_t fits = static_cast<size_t>(std::min<uint64_t>(n, room));
       out.write(reinterpret_cast<const char*>(buf.data()), static_cast<std::streamsize>(fits));
       used += fits;
       if (fits < n) {
