@@ -28,5 +28,5 @@ table=$("$ckecli" plugins list)
 echo "$table" | grep -Eq '^compressor +zstd ' || { echo "FAIL: table lacks zstd: $table"; exit 1; }
 
 if "$ckecli" plugins list -output=yaml 2>/dev/null; then echo "FAIL: -output=yaml accepted"; exit 1; fi
-"$ckecli" plugins list --help | grep -q -- "--output" || { echo "FAIL: --help lacks --output"; exit 1; }
+"$ckecli" plugins list --help | grep -- "--output" >/dev/null || { echo "FAIL: --help lacks --output"; exit 1; }
 echo "ok"

@@ -27,14 +27,14 @@ manifest=$(jq -c . "data/backups/$name.manifest.json")
 [ "$(stat -c %s snapshot.db)" = "$(echo "$manifest" | jq .raw_size)" ] || fail "raw size differs"
 [ "$(sha256sum "$name" | cut -d' ' -f1)" = "$(echo "$manifest" | jq -r .stored_sha256)" ] || fail "stored hash differs"
 [ "$(sha256sum snapshot.db | cut -d' ' -f1)" = "$(echo "$manifest" | jq -r .raw_sha256)" ] || fail "raw hash differs"
-ckecli etcd backup verify "$name" | grep -q "is intact" || fail "verify of a good backup"
+ckecli etcd backup verify "$name" | has "is intact" || fail "verify of a good backup"
 
 # 2. local-backup: created, verified, rotated to --max-backups; -compressor zstd works.
 for i in 1 2 3; do
   out=$(ckecli etcd local-backup --dir "$E2E_DIR/local" --max-backups 2 --compressor zstd)
   echo "$out" | grep -Eq '^created backup snapshot-[0-9]{8}_[0-9]{6}\.db\.zst$' || fail "local-backup said: $out"
 done
-echo "$out" | grep -q "^removed backup snapshot-" || fail "the third local-backup removed nothing: $out"
+echo "$out" | has "^removed backup snapshot-" || fail "the third local-backup removed nothing: $out"
 [ "$(ls "$E2E_DIR/local" | grep -c '\.db\.zst$')" = 2 ] || fail "rotation kept $(ls "$E2E_DIR/local")"
 newest=$(ls "$E2E_DIR/local" | grep '\.db\.zst$' | sort | tail -n 1)
 zstd -q -d -c "$E2E_DIR/local/$newest" > local.db

@@ -58,7 +58,7 @@ stop_cke
 # 2. cke --cluster with a bad file on a new data dir: refused, and nothing is written.
 for file in bad-ip.yml no-control-plane.yml; do
   if out=$(cke --data-dir "$E2E_DIR/fresh" --cluster "$file" 2>&1); then fail "cke started with $file"; fi
-  echo "$out" | grep -q "$file: nodes" || fail "cke said: $out"
+  echo "$out" | has "$file: nodes" || fail "cke said: $out"
   [ ! -e "$E2E_DIR/fresh/state.json" ] || fail "cke wrote state for a refused $file"
 done
 
@@ -86,7 +86,7 @@ etcd_backup:
   rotate: 14                # Keep a number of backups
 surprise: 1"
 out=$(ckecli cluster set seed.yml 2>&1) || fail "the seed's cluster.yml was refused: $out"
-echo "$out" | grep -q "warning: seed.yml: surprise: unknown key" || fail "no warning for an unknown key: $out"
+echo "$out" | has "warning: seed.yml: surprise: unknown key" || fail "no warning for an unknown key: $out"
 json=$(ckecli cluster get -output=json)
 [ "$(echo "$json" | jq -c '.etcd_backup')" = '{"enabled":true,"pvc_name":"etcdbackup-pvc","schedule":"0 * * * *","rotate":14}' ] \
   || fail "etcd_backup read as $(echo "$json" | jq -c .etcd_backup)"

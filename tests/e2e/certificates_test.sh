@@ -15,10 +15,10 @@ issued=$(date +%s)
 not_after=$(date -d "$(openssl x509 -in etcd-root.crt -noout -enddate | cut -d= -f2)" +%s)
 delta=$((not_after - issued))
 [ $delta -ge $((7200 - 60)) ] && [ $delta -le $((7200 + 60)) ] || fail "root certificate lasts ${delta}s"
-openssl x509 -in etcd-root.crt -noout -subject | grep -q 'CN *= *root' || fail "root CN"
+openssl x509 -in etcd-root.crt -noout -subject | has 'CN *= *root' || fail "root CN"
 # ca_certificate verifies the etcd server's certificate (etcdctl --cacert works with it).
 echo | openssl s_client -connect $NODE1:2379 -CAfile etcd-ca.crt -cert etcd-root.crt -key etcd-root.key \
-  2>/dev/null | grep -q "Verify return code: 0" || fail "ca_certificate does not verify the server"
+  2>/dev/null | has "Verify return code: 0" || fail "ca_certificate does not verify the server"
 
 # A user certificate with -ttl=2s works, then is refused once expired.
 ckecli etcd user-add shorty /shorty/ >/dev/null
@@ -31,7 +31,7 @@ expiry=$(date -d "$(openssl x509 -in shorty.crt -noout -enddate | cut -d= -f2)" 
 wait_until 10 "the 2s certificate to expire" sh -c "[ \$(date +%s) -gt $expiry ]"
 if out=$("${shorty[@]}" put /shorty/a 2 2>&1); then fail "etcd accepted an expired certificate"; fi
 # A TLS refusal reaches the client only as a deadline (ETCD-NOTES); the member logs the reason.
-echo "$out" | grep -q "deadline exceeded" || fail "expired certificate refused for another reason: $out"
+echo "$out" | has "deadline exceeded" || fail "expired certificate refused for another reason: $out"
 grep -q "certificate has expired" "$E2E_DIR"/data/members/*/etcd.log || fail "no member logged the expired certificate"
 
 # A certificate from a foreign CA, even with CN root, is refused.
@@ -45,7 +45,7 @@ openssl x509 -req -in foreign.csr -CA foreign-ca.crt -CAkey foreign-ca.key -CAcr
 if out=$(etcdctl_as foreign.crt foreign.key --endpoints=$NODE1:2379 --command-timeout=3s get /x 2>&1); then
   fail "etcd accepted a certificate from a foreign CA"
 fi
-echo "$out" | grep -q "deadline exceeded" || fail "foreign certificate refused for another reason: $out"
+echo "$out" | has "deadline exceeded" || fail "foreign certificate refused for another reason: $out"
 grep -q "unknown authority" "$E2E_DIR"/data/members/*/etcd.log || fail "no member logged the foreign CA"
 
 # Private keys 0600 and directories 0700, wherever cke wrote them.

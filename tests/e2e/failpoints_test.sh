@@ -33,9 +33,9 @@ make_stranger() {
 users_are_complete() {
   [ "$(etcdctl --endpoints=$NODE1:2379 user list | sort | tr '\n' ' ')" = "kube-apiserver root " ]
 }
-root_has_role() { etcdctl --endpoints=$NODE1:2379 user get root | grep -q "Roles: root"; }
+root_has_role() { etcdctl --endpoints=$NODE1:2379 user get root | has "Roles: root"; }
 kube_apiserver_has_prefix() {
-  etcdctl --endpoints=$NODE1:2379 role get kube-apiserver | grep -q '\[/registry/, /registry0)'
+  etcdctl --endpoints=$NODE1:2379 role get kube-apiserver | has '\[/registry/, /registry0)'
 }
 
 stranger_is_denied() {
@@ -43,7 +43,7 @@ stranger_is_denied() {
   if out=$(etcdctl_as "$E2E_DIR/stranger.crt" "$E2E_DIR/stranger.key" --endpoints=$NODE1:2379 get /x 2>&1); then
     fail "auth is not enabled: a stranger read /x"
   fi
-  echo "$out" | grep -q "permission denied"
+  echo "$out" | has "permission denied"
 }
 
 for point in "${failpoints[@]}"; do
@@ -81,7 +81,7 @@ wait "$CKE_PID" 2>/dev/null || true
 CKE_PID=""
 start_cke
 wait_healthy 30
-ckecli etcd user-add alice /app/alice/ | grep -q "completed user alice" || fail "the half-done user-add was not completed"
-etcdctl --endpoints=$NODE2:2379 role get alice | grep -q '\[/app/alice/, /app/alice0)' || fail "alice lacks her prefix"
+ckecli etcd user-add alice /app/alice/ | has "completed user alice" || fail "the half-done user-add was not completed"
+etcdctl --endpoints=$NODE2:2379 role get alice | has '\[/app/alice/, /app/alice0)' || fail "alice lacks her prefix"
 expect_failure "user-add of a complete user" 'user "alice" already exists' ckecli etcd user-add alice /app/alice/
 echo ok

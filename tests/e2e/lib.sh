@@ -16,6 +16,11 @@ fail() {
   exit 1
 }
 
+# has GREP-ARGS...: like grep -q, but reads its input to the end. grep -q exits at the first match,
+# and under pipefail a producer that writes again afterwards (etcdctl, openssl) dies of SIGPIPE and
+# fails the pipeline although the line was there.
+has() { grep "$@" >/dev/null; }
+
 e2e_cleanup() {
   local status=$?
   if [ -n "${E2E_DIR:-}" ] && [ -d "$E2E_DIR" ]; then

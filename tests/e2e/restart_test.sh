@@ -13,7 +13,7 @@ pids_before=$(ckecli etcd member list -output=json | jq -c '[.[].pid]')
 
 # A second cke on the same data dir refuses, naming the directory.
 out=$(cke --data-dir "$E2E_DIR/data" 2>&1) && fail "a second cke started"
-echo "$out" | grep -q "another cke is already running on $E2E_DIR/data" || fail "second cke said: $out"
+echo "$out" | has "another cke is already running on $E2E_DIR/data" || fail "second cke said: $out"
 
 kill -9 "$CKE_PID"
 wait "$CKE_PID" 2>/dev/null || true
@@ -29,7 +29,7 @@ wait_healthy 30
 
 # Stop the members; a new cke starts them from their data, one by one, without bootstrapping.
 stop_cke
-cke --data-dir "$E2E_DIR/data" --stop-members | grep -c stopped | grep -qx 3 || fail "--stop-members"
+cke --data-dir "$E2E_DIR/data" --stop-members | grep -c stopped | has -x 3 || fail "--stop-members"
 if etcdctl --endpoints=$NODE1:2379 --command-timeout=2s get /survivor >/dev/null 2>&1; then fail "a member still serves"; fi
 start_cke
 wait_healthy 60

@@ -32,12 +32,12 @@ etcdctl --endpoints=$ep put /other/y 2 >/dev/null
 
 # 1. Without --yes and no terminal: refused, nothing changes.
 expect_failure "restore without --yes" "add --yes to confirm" ckecli etcd backup restore "$name"
-ckecli etcd backup restore "$name" --yes | grep -q "restored the cluster from $name" || fail "restore"
+ckecli etcd backup restore "$name" --yes | has "restored the cluster from $name" || fail "restore"
 wait_healthy 60
 for node in $NODE1 $NODE2 $NODE3; do
   [ "$(keys_on $node)" = "$at_backup" ] || fail "$node has '$(keys_on $node)', expected '$at_backup'"
 done
-etcdctl_as alice.crt alice.key --endpoints=$ep get /app/alice/k1 --print-value-only | grep -qx v1 || fail "alice lost her keys"
+etcdctl_as alice.crt alice.key --endpoints=$ep get /app/alice/k1 --print-value-only | has -x v1 || fail "alice lost her keys"
 if etcdctl_as alice.crt alice.key --endpoints=$ep put /other/z 1 >/dev/null 2>&1; then fail "alice escaped her prefix"; fi
 [ "$(count_history bootstrap)" = 1 ] || fail "restore bootstrapped"
 
@@ -77,13 +77,13 @@ rm -rf "$E2E_DIR"/data/members/*
 start_cke
 wait_until 20 "phase needs-restore" sh -c '[ "$(ckecli status -output=json | jq -r .phase)" = needs-restore ]'
 [ "$(count_history bootstrap)" = 1 ] || fail "a new cluster was bootstrapped on lost data"
-ckecli etcd restore "$local_file" --yes | grep -q "restored the cluster from $local_file" || fail "restore FILE"
+ckecli etcd restore "$local_file" --yes | has "restored the cluster from $local_file" || fail "restore FILE"
 wait_healthy 60
 for node in $NODE1 $NODE2 $NODE3; do
   [ "$(keys_on $node)" = "$at_backup" ] || fail "after the disaster $node has '$(keys_on $node)'"
 done
 use_root_certificate
-etcdctl --endpoints=$NODE2:2379 get /app/alice/k2 --print-value-only | grep -qx v2 || fail "root cannot read after restore"
+etcdctl --endpoints=$NODE2:2379 get /app/alice/k2 --print-value-only | has -x v2 || fail "root cannot read after restore"
 
 # 5. A large database's path, forced on a small one: a quorum starts first, the cluster serves,
 #    then the last member starts; every member ends with the backup's keys.
@@ -92,7 +92,7 @@ stop_cke
 start_cke CKE_TEST_RESTORE_QUORUM_FIRST_MIB=0
 wait_healthy 60
 : >cke.log
-ckecli etcd backup restore "$name" --yes | grep -q "restored the cluster from $name" || fail "quorum-first restore"
+ckecli etcd backup restore "$name" --yes | has "restored the cluster from $name" || fail "quorum-first restore"
 order=$(grep -oE "a quorum of the restored cluster serves|member [0-9.]+: started etcd" cke.log | sed 's/: started etcd//' | paste -sd,)
 [ "$order" = "member $NODE1,member $NODE2,a quorum of the restored cluster serves,member $NODE3" ] \
   || fail "quorum-first restore started: $order"

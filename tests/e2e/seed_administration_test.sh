@@ -23,14 +23,14 @@ list=$(etcdctl --endpoints=$NODE1:2379 member list)
 echo "$list"
 [ "$(echo "$list" | grep -c ', started, ')" = 3 ] || fail "expected three started members"
 for node in $NODE1 $NODE2 $NODE3; do
-  echo "$list" | grep -q ", started, $node, https://$node:2380, https://$node:2379" || fail "$node missing"
+  echo "$list" | has ", started, $node, https://$node:2380, https://$node:2379" || fail "$node missing"
 done
 
 # cke's own view agrees, and kube-apiserver exists from bootstrap with its /registry/ prefix.
 [ "$(ckecli etcd member list -output=json | jq '[.[] | select(.healthy and .in_sync)] | length')" = 3 ] \
   || fail "ckecli etcd member list does not show three healthy members"
-etcdctl --endpoints=$NODE2:2379 role get kube-apiserver | grep -q '\[/registry/, /registry0)' \
+etcdctl --endpoints=$NODE2:2379 role get kube-apiserver | has '\[/registry/, /registry0)' \
   || fail "kube-apiserver role lacks /registry/"
-etcdctl --endpoints=$NODE3:2379 user get kube-apiserver | grep -q 'Roles: kube-apiserver' \
+etcdctl --endpoints=$NODE3:2379 user get kube-apiserver | has 'Roles: kube-apiserver' \
   || fail "kube-apiserver user lacks its role"
 echo ok

@@ -17,7 +17,7 @@ done
 
 [ "$(ckecli --server "$api" --tls-dir "$E2E_DIR/admin" status -output=json | jq -r .phase)" = healthy ] \
   || fail "status over TCP"
-CKE_TLS_DIR="$E2E_DIR/admin" ckecli --server "$api" etcd user-add tcpuser /tcp/ | grep -q "added user tcpuser" \
+CKE_TLS_DIR="$E2E_DIR/admin" ckecli --server "$api" etcd user-add tcpuser /tcp/ | has "added user tcpuser" \
   || fail "user-add over TCP with CKE_TLS_DIR"
 
 expect_failure "TCP without a certificate" "needs an operator certificate" ckecli --server "$api" status
