@@ -32,11 +32,17 @@ void Pipe::fail(std::exception_ptr error) {
   changed_.notify_all();
 }
 
-void Pipe::abandon(std::exception_ptr error) {
+bool Pipe::abandon(std::exception_ptr error) {
   const std::lock_guard lock(mutex_);
   reader_error_ = std::move(error);
+  const bool left_unread = !chunks_.empty();
   chunks_.clear();
   changed_.notify_all();
+  return left_unread;
+}
+
+void throw_data_after_end() {
+  throw Error("the data goes on after the end its reader found (trailing bytes)", CKE_DATA_LOSS);
 }
 
 size_t Pipe::read(std::span<uint8_t> buf) {

@@ -25,7 +25,8 @@ class Pipe {
 
   // Reader side: like ByteReader::read.
   size_t read(std::span<uint8_t> buf);
-  void abandon(std::exception_ptr error);  // the writer's next write throws it
+  // The writer's next write throws `error`. Returns whether written bytes were left unread.
+  bool abandon(std::exception_ptr error);
 
  private:
   std::mutex mutex_;
@@ -57,8 +58,13 @@ class PipeReader final : public ByteReader {
   Pipe& pipe_;
 };
 
+// What the writer of a pipe sees when the reader has stopped before the end of the data.
+[[noreturn]] void throw_data_after_end();
+
 // Runs `produce(writer)` on its own thread, feeding `consume(reader)` on this one through a
-// bounded pipe; a failure on either side reaches the other, and both are joined.
+// bounded pipe; a failure on either side reaches the other, and both are joined. A consumer that
+// returns before the end of the data (a decompressor that found the end of its frame while bytes
+// follow) releases the producer and fails the whole: the data went on past its end.
 template <class Produce, class Consume>
 void through_pipe(Produce&& produce, Consume&& consume) {
   Pipe pipe;
@@ -82,9 +88,18 @@ void through_pipe(Produce&& produce, Consume&& consume) {
     // The producer's failure is usually the cause (the consumer saw only a broken pipe).
     std::rethrow_exception(produced_error ? produced_error : std::current_exception());
   }
+  bool left_unread = false;
+  try {
+    throw_data_after_end();
+  } catch (...) {
+    left_unread = pipe.abandon(std::current_exception());
+  }
   producer.join();
   if (produced_error) {
     std::rethrow_exception(produced_error);
+  }
+  if (left_unread) {
+    throw_data_after_end();
   }
 }
 
