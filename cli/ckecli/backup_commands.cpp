@@ -1,11 +1,14 @@
 // ckecli etcd local-backup, and ckecli etcd backup list|get|verify|delete|take.
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "cli/ckecli/commands.hpp"
 #include "cli/ckecli/progress.hpp"
@@ -62,11 +65,37 @@ void check_received(const backup::Manifest& manifest, uint64_t size, const std::
   }
 }
 
+UniqueFd lock_backup_dir(const std::filesystem::path& dir) {
+  const std::filesystem::path path = dir / ".cke-local-backup.lock";
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!fd) {
+    throw Error("cannot open " + path.string() + ": " + std::strerror(errno), CKE_UNAVAILABLE);
+  }
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    throw Error("another ckecli etcd local-backup is writing into " + dir.string() +
+                    "; try again when it is done",
+                CKE_ABORTED);
+  }
+  return fd;
+}
+
+// A hidden name of our own beside `out` for the download in progress, never one that exists.
+std::filesystem::path download_name(const std::filesystem::path& dir,
+                                    const std::filesystem::path& out) {
+  std::random_device random;
+  char suffix[17];
+  std::snprintf(suffix, sizeof suffix, "%08x%08x", random(), random());
+  return dir / ("." + out.filename().string() + "." + suffix + ".partial");
+}
+
 void local_backup(const BackupOptions& options, const Connection& connection) {
   std::vector<std::filesystem::path> dirs(options.plugin_dirs.begin(), options.plugin_dirs.end());
   const plugin::Registry registry(plugin::plugin_search_path(dirs));
   plugin::Storage storage(registry.require(plugin::Kind::storage, "local"),
                           nlohmann::json{{"dir", options.dir}}.dump());
+  // One local-backup per directory at a time: a second one would rotate away or race with the
+  // first one's files. Taken before cke is asked for anything.
+  const UniqueFd alone = lock_backup_dir(options.dir);
 
   v1::LocalBackupRequest request;
   request.set_compressor(options.compressor);
@@ -121,7 +150,7 @@ void backup_get(const BackupOptions& options, const Connection& connection) {
   backup::check_backup_name(options.name);  // refused before anything is asked or read
   const std::filesystem::path out(options.out.empty() ? options.name : options.out);
   const std::filesystem::path dir = out.has_parent_path() ? out.parent_path() : ".";
-  const std::filesystem::path partial = dir / ("." + out.filename().string() + ".partial");
+  const std::filesystem::path partial = download_name(dir, out);
 
   v1::BackupNameRequest request;
   request.set_name(options.name);
@@ -134,7 +163,9 @@ void backup_get(const BackupOptions& options, const Connection& connection) {
     throw Error("cke sent nothing for " + options.name, CKE_INTERNAL);
   }
   const backup::Manifest manifest = manifest_from(chunk.manifest());
-  UniqueFd fd(::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  // O_EXCL | O_NOFOLLOW: a file or symlink planted under that name is never written through.
+  UniqueFd fd(
+      ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd) {
     throw Error("cannot create " + partial.string() + ": " + std::strerror(errno), CKE_UNAVAILABLE);
   }

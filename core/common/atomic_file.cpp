@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
@@ -73,13 +74,50 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 }
 
 void ensure_private_dir(const std::filesystem::path& dir, mode_t mode) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    throw Error("cannot create directory " + dir.string() + ": " + ec.message(), CKE_UNAVAILABLE);
+  bool created = ::mkdir(dir.c_str(), mode) == 0;
+  if (!created && errno == ENOENT) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir.parent_path(), ec);
+    if (ec) {
+      throw Error("cannot create directory " + dir.parent_path().string() + ": " + ec.message(),
+                  CKE_UNAVAILABLE);
+    }
+    created = ::mkdir(dir.c_str(), mode) == 0;
   }
-  if (::chmod(dir.c_str(), mode) != 0) {
-    fail("cannot set the mode of", dir);
+  if (created) {
+    if (::chmod(dir.c_str(), mode) != 0) {  // exactly `mode`, whatever the umask
+      fail("cannot set the mode of", dir);
+    }
+    return;
+  }
+  if (errno != EEXIST) {
+    fail("cannot create directory", dir);
+  }
+  check_safe_dir(dir);
+}
+
+void check_safe_dir(const std::filesystem::path& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    fail("cannot use directory", dir);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    throw Error(dir.string() + " is not a directory", CKE_FAILED_PRECONDITION);
+  }
+  // Never change a directory this process did not create: refuse one that others could use to
+  // plant or swap files, and say how to fix it.
+  if (st.st_uid != ::geteuid() && st.st_uid != 0) {
+    throw Error(dir.string() + " is owned by uid " + std::to_string(st.st_uid) +
+                    ", not by this user (uid " + std::to_string(::geteuid()) +
+                    ") or root: use a directory of your own",
+                CKE_PERMISSION_DENIED);
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0) {
+    char mode_text[8];
+    std::snprintf(mode_text, sizeof mode_text, "%04o", st.st_mode & 07777);
+    throw Error(dir.string() + " is writable by group or others (mode " + mode_text +
+                    ") without the sticky bit: run chmod go-w on it or use another directory",
+                CKE_PERMISSION_DENIED);
   }
 }
 

@@ -1,18 +1,23 @@
 // Storage targets on a filesystem: `local` (a directory) and `pvc` (a filesystem mounted from a
 // PersistentVolumeClaim, which must be a mount point unless {"require_mount": false}).
-// Configuration: {"dir": ABSOLUTE_PATH}. Objects are plain files (0600) in that directory (0700);
-// a put writes ".KEY.partial", fsyncs it, renames it over KEY and fsyncs the directory, so an
+// Configuration: {"dir": ABSOLUTE_PATH}. Objects are plain files (0600) in that directory (created
+// 0700; an existing one is used only if check_safe_dir accepts it, and never changed); a put
+// writes ".KEY.RANDOM.partial", fsyncs it, renames it over KEY and fsyncs the directory, so an
 // object is visible only once complete and survives a crash once put returns.
 #pragma once
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <vector>
 
 #include "cke/sdk/plugin.hpp"
@@ -80,24 +85,16 @@ class FsStorage final : public sdk::Storage {
     } catch (const cke::Error& e) {
       throw sdk::Error(e.code(), e.what());
     }
-    // A put interrupted by a crash leaves its ".KEY.partial"; one storage instance per process
-    // writes here, so at creation every such file is a leftover.
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
-      const std::string file = entry.path().filename().string();
-      if (file.size() > 9 && file.front() == '.' && file.ends_with(".partial")) {
-        fs::remove(entry.path(), ec);
-        sdk::log(CKE_LOG_WARN, name,
-                 "removed " + entry.path().string() + ", left by an interrupted write");
-      }
-    }
+    remove_orphans(name);
   }
 
   void put(const std::string& key, sdk::Reader& source) override {
     const fs::path target = dir_ / key;
-    const fs::path partial = dir_ / ("." + key + ".partial");
+    const fs::path partial = dir_ / partial_name(key);
+    const UniqueFd writing = lock_directory(LOCK_SH);  // until the partial file is gone
     {
-      const UniqueFd fd(::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+      const UniqueFd fd(
+          ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
       if (!fd) {
         fail_errno("cannot create " + partial.string());
       }
@@ -190,6 +187,71 @@ class FsStorage final : public sdk::Storage {
   }
 
  private:
+  static constexpr std::string_view kPartialSuffix = ".partial";
+  static constexpr size_t kRandomHex = 16;
+
+  // ".KEY.RANDOM.partial": hidden, so never listed, and unique, so two puts never share one.
+  static std::string partial_name(const std::string& key) {
+    std::random_device random;
+    char suffix[kRandomHex + 1];
+    std::snprintf(suffix, sizeof suffix, "%08x%08x", random(), random());
+    return "." + key + "." + suffix + std::string(kPartialSuffix);
+  }
+
+  // Whether `file` has the shape partial_name gives, around a plain object key.
+  static bool is_partial_name(const std::string& file) {
+    if (file.size() < 1 + 1 + 1 + kRandomHex + kPartialSuffix.size() || file.front() != '.' ||
+        !file.ends_with(kPartialSuffix)) {
+      return false;
+    }
+    const size_t dot = file.size() - kPartialSuffix.size() - kRandomHex - 1;
+    if (file[dot] != '.' ||
+        file.find_first_not_of("0123456789abcdef", dot + 1) != file.size() - kPartialSuffix.size()) {
+      return false;
+    }
+    const std::string key = file.substr(1, dot - 1);
+    return std::isalnum(static_cast<unsigned char>(key.front())) != 0 &&
+           key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+               std::string::npos;
+  }
+
+  // Every put holds DIR/.cke-storage.lock shared while its partial file exists. Whoever holds it
+  // exclusively knows that no put of any process is under way here.
+  [[nodiscard]] UniqueFd lock_directory(int how) const {
+    const fs::path path = dir_ / ".cke-storage.lock";
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd) {
+      fail_errno("cannot open " + path.string());
+    }
+    if (::flock(fd.get(), how) != 0) {
+      if (errno == EWOULDBLOCK) {
+        return UniqueFd();
+      }
+      fail_errno("cannot lock " + path.string());
+    }
+    return fd;
+  }
+
+  // A put interrupted by a crash leaves its partial file. Removed only when nobody is writing
+  // here (the exclusive lock), and only files of our own naming scheme, owned by this user: never
+  // another program's hidden files.
+  void remove_orphans(const char* name) {
+    const UniqueFd alone = lock_directory(LOCK_EX | LOCK_NB);
+    if (!alone) {
+      return;  // a put is under way: its partial file is not an orphan; the next instance looks
+    }
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+      const std::string file = entry.path().filename().string();
+      struct stat st {};
+      if (is_partial_name(file) && ::lstat(entry.path().c_str(), &st) == 0 &&
+          S_ISREG(st.st_mode) && st.st_uid == ::geteuid() && ::unlink(entry.path().c_str()) == 0) {
+        sdk::log(CKE_LOG_WARN, name,
+                 "removed " + entry.path().string() + ", left by an interrupted write");
+      }
+    }
+  }
+
   void sync_dir() {
     try {
       sync_directory(dir_);
