@@ -23,6 +23,7 @@
 #include "core/backup/scheduler.hpp"
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
+#include "core/common/test_hooks.hpp"
 #include "core/controller/controller.hpp"
 #include "core/controller/decision.hpp"
 #include "core/plugin/cert_backend.hpp"
@@ -137,6 +138,7 @@ int run(const Options& options) {
   cke::state::FileStateStore store(data_dir / "state.json");
   const cke::SystemClock clock;
   cke::pki::CertificateIssuer issuer(certs, clock);
+  cke::announce_test_hooks();
   cke::controller::Environment env(data_dir, runtime, issuer, store, clock,
                                    cke::Failpoints::from_environment());
   if (options.stop_members) {

@@ -19,6 +19,7 @@
 #include "core/backup/trailer_check.hpp"
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
+#include "core/common/test_hooks.hpp"
 #include "core/common/subprocess.hpp"
 #include "core/controller/member_command.hpp"
 #include "core/controller/member_launch.hpp"
@@ -46,7 +47,7 @@ fs::path old_of(const controller::Environment& env, const std::string& address) 
 // it through CKE_TEST_RESTORE_QUORUM_FIRST_MIB to take that path with a small database.
 uint64_t quorum_first_bytes() {
   constexpr uint64_t kDefault = uint64_t{512} << 20;
-  const char* text = std::getenv("CKE_TEST_RESTORE_QUORUM_FIRST_MIB");
+  const char* text = test_hook("CKE_TEST_RESTORE_QUORUM_FIRST_MIB");
   if (text == nullptr) {
     return kDefault;
   }

@@ -8,6 +8,7 @@
 
 #include "core/backup/catalog.hpp"
 #include "core/backup/cron.hpp"
+#include "core/common/test_hooks.hpp"
 
 namespace cke::backup {
 namespace {
@@ -22,7 +23,7 @@ int64_t unix_seconds(system_clock::time_point t) {
 
 system_clock::time_point ScheduleClock::now() const {
   auto now = system_clock::now();
-  if (const char* file = std::getenv("CKE_TEST_SCHEDULE_OFFSET_FILE"); file != nullptr) {
+  if (const char* file = test_hook("CKE_TEST_SCHEDULE_OFFSET_FILE"); file != nullptr) {
     std::ifstream in(file);
     long long offset = 0;
     if (in >> offset) {

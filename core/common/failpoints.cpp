@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/common/error.hpp"
+#include "core/common/test_hooks.hpp"
 
 namespace cke {
 namespace {
@@ -33,7 +34,7 @@ int sleep_seconds(const std::string& action) {
 }  // namespace
 
 Failpoints Failpoints::from_environment() {
-  const char* spec = std::getenv("CKE_FAILPOINTS");
+  const char* spec = test_hook("CKE_FAILPOINTS");
   return spec != nullptr ? parse(spec) : Failpoints();
 }
 

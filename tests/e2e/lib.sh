@@ -9,6 +9,8 @@ exec 3>&2
 : "${CKE_BIN:?CKE_BIN must point to the directory holding cke and ckecli}"
 export PATH="$CKE_BIN:$PATH"
 export ETCDCTL_API=3
+# The tests arm failpoints and test clocks; cke reads them only with this opt-in.
+export CKE_ENABLE_TEST_HOOKS=1
 
 fail() {
   echo "FAIL: $*" >&3
