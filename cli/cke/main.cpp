@@ -66,6 +66,7 @@ std::string host_of(const std::string& listen) {
 // Writes ca.crt, admin.crt and admin.key (all 0600) for `ckecli --server HOST:PORT --tls-dir DIR`.
 int issue_admin_certificate(cke::pki::CertificateIssuer& issuer, const Options& options) {
   const auto ttl = cke::cli::parse_duration(options.admin_ttl);
+  cke::pki::check_certificate_ttl(ttl, "--admin-ttl");
   const fs::path dir = options.issue_admin_cert;
   cke::ensure_private_dir(dir);
   const auto issued = issuer.api_client("cke-admin", ttl);

@@ -10,6 +10,7 @@
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
 #include "core/common/names.hpp"
+#include "core/pki/certificate_issuer.hpp"
 
 namespace cke::cli {
 namespace {
@@ -63,7 +64,7 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
   });
 
   auto* issue = etcd->add_subcommand("issue", "issue a client certificate for USER");
-  issue->add_option("--ttl", options->ttl, "validity, a Go duration (24h, 90m, 1h30m)")
+  issue->add_option("--ttl", options->ttl, "validity, a Go duration (24h, 90m, 1h30m); at most 87600h")
       ->default_str("87600h");
   add_cert_output_flag(*issue, options->cert_output);
   options->key_type = "ecdsa";
@@ -78,7 +79,11 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
       throw Error("USER is empty: name the etcd user the certificate is for", CKE_INVALID_ARGUMENT);
     }
     request.set_user(options->user);
-    request.set_ttl_seconds(options->ttl.empty() ? 0 : parse_duration(options->ttl).count());
+    if (!options->ttl.empty()) {
+      const auto ttl = parse_duration(options->ttl);
+      pki::check_certificate_ttl(ttl, "-ttl");  // before cke is asked
+      request.set_ttl_seconds(ttl.count());
+    }
     request.set_key_type(options->key_type);
     v1::Certificate cert;
     auto context = call_context();

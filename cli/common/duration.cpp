@@ -55,6 +55,11 @@ std::chrono::seconds parse_duration(const std::string& text) {
   if (total < 1) {
     throw invalid("must be at least 1s");
   }
+  // Far beyond any certificate or schedule, and far inside what a 64-bit count of seconds holds.
+  constexpr double kLongest = 1e12;
+  if (!std::isfinite(total) || total > kLongest) {
+    throw invalid("too long");
+  }
   return std::chrono::seconds(static_cast<long long>(std::llround(total)));
 }
 

@@ -133,11 +133,9 @@ grpc::Status ApiService::Issue(grpc::ServerContext*, const v1::IssueRequest* req
     if (user.empty() || !valid_user_name(user)) {
       check_user_name(user);  // throws the sentence
     }
-    if (request->ttl_seconds() < 0) {
-      throw Error("the TTL must be positive", CKE_INVALID_ARGUMENT);
-    }
-    const auto ttl = request->ttl_seconds() > 0 ? std::chrono::seconds(request->ttl_seconds())
-                                                : pki::kUserCertificateTtl;
+    const auto ttl = request->ttl_seconds() != 0 ? std::chrono::seconds(request->ttl_seconds())
+                                                 : pki::kUserCertificateTtl;
+    pki::check_certificate_ttl(ttl, "ttl");
     uint32_t key_type = CKE_KEY_ECDSA_P256;
     if (request->key_type() == "rsa") {
       key_type = CKE_KEY_RSA_2048;

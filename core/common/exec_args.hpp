@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 extern char** environ;
@@ -11,11 +12,19 @@ namespace cke {
 
 class ExecArgs {
  public:
-  // `env` entries ("NAME=value") are added to the current environment.
-  ExecArgs(const std::vector<std::string>& argv, const std::vector<std::string>& env)
+  // What the child's environment starts from, before `env` is added: this process's whole
+  // environment, or only its PATH (so that nothing cke was started with, such as LD_PRELOAD or
+  // ETCD_* variables, reaches the child unasked).
+  enum class Base { inherit, path_only };
+
+  // `env` entries ("NAME=value") are added to the base environment.
+  ExecArgs(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+           Base base = Base::inherit)
       : argv_strings_(argv) {
     for (char** e = environ; *e != nullptr; ++e) {
-      env_strings_.emplace_back(*e);
+      if (base == Base::inherit || std::string_view(*e).starts_with("PATH=")) {
+        env_strings_.emplace_back(*e);
+      }
     }
     env_strings_.insert(env_strings_.end(), env.begin(), env.end());
     for (auto& a : argv_strings_) {

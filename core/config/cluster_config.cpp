@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -30,7 +31,7 @@ class Reader {
   // Warns about keys of the mapping `node` that are not in `known`.
   void check_keys(const YAML::Node& node, const std::string& path, std::set<std::string> known) {
     for (const auto& item : node) {
-      const auto key = item.first.as<std::string>();
+      const auto key = string(item.first, join(path, "<key>"));
       if (!known.contains(key)) {
         warn(join(path, key), "unknown key, ignored");
       }
@@ -130,20 +131,35 @@ class Reader {
   std::string source_;
 };
 
+// A plugin's configuration may hold this many YAML nodes once aliases are expanded: far more
+// than any real configuration, far less than an alias bomb (a few lines of nested aliases
+// expand to billions of nodes).
+constexpr size_t kMaxExpandedNodes = 10000;
+constexpr size_t kMaxDepth = 64;
+
 // Plugin configuration crosses the boundary as JSON: scalars that read as numbers or booleans
-// become those, the rest strings.
-nlohmann::json yaml_to_json(const YAML::Node& node) {
+// become those, the rest strings. `budget` counts the nodes still allowed.
+nlohmann::json yaml_to_json(Reader& r, const YAML::Node& node, const std::string& path,
+                            size_t& budget, size_t depth = 0) {
+  if (budget == 0 || depth > kMaxDepth) {
+    r.fail(path, "too large or too deeply nested once YAML aliases are expanded (at most " +
+                     std::to_string(kMaxExpandedNodes) + " values, " + std::to_string(kMaxDepth) +
+                     " levels)");
+  }
+  --budget;
   if (node.IsMap()) {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& item : node) {
-      out[item.first.as<std::string>()] = yaml_to_json(item.second);
+      const std::string key = r.string(item.first, path);
+      out[key] = yaml_to_json(r, item.second, Reader::join(path, key), budget, depth + 1);
     }
     return out;
   }
   if (node.IsSequence()) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& item : node) {
-      out.push_back(yaml_to_json(item));
+    for (size_t i = 0; i < node.size(); ++i) {
+      out.push_back(
+          yaml_to_json(r, node[i], path + "[" + std::to_string(i) + "]", budget, depth + 1));
     }
     return out;
   }
@@ -167,11 +183,74 @@ nlohmann::json yaml_to_json(const YAML::Node& node) {
   return text;
 }
 
-bool valid_ip(const std::string& text) {
+// The one spelling of an IP address (IPv4-mapped IPv6 as IPv4), or "" when `text` is none.
+std::string canonical_ip(const std::string& text) {
+  char out[INET6_ADDRSTRLEN] = {};
   in_addr v4{};
   in6_addr v6{};
-  return ::inet_pton(AF_INET, text.c_str(), &v4) == 1 ||
-         ::inet_pton(AF_INET6, text.c_str(), &v6) == 1;
+  if (::inet_pton(AF_INET, text.c_str(), &v4) == 1) {
+    return ::inet_ntop(AF_INET, &v4, out, sizeof out) != nullptr ? out : "";
+  }
+  if (::inet_pton(AF_INET6, text.c_str(), &v6) != 1) {
+    return "";
+  }
+  if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+    std::memcpy(&v4, &v6.s6_addr[12], sizeof v4);
+    return ::inet_ntop(AF_INET, &v4, out, sizeof out) != nullptr ? out : "";
+  }
+  return ::inet_ntop(AF_INET6, &v6, out, sizeof out) != nullptr ? out : "";
+}
+
+// etcd flags cke sets itself, or that would weaken TLS or authentication: extra_args must not
+// override them (etcd takes the last of repeated flags, and extra_args come last).
+const std::set<std::string>& refused_etcd_flags() {
+  static const std::set<std::string> flags{
+      // identity, data and cluster membership: cke's
+      "name", "data-dir", "wal-dir", "initial-cluster", "initial-cluster-state",
+      "initial-cluster-token", "initial-advertise-peer-urls", "force-new-cluster", "discovery",
+      "discovery-srv", "discovery-srv-name", "discovery-proxy", "discovery-fallback",
+      "config-file",
+      // listeners: https only, on cke's addresses and ports
+      "listen-client-urls", "advertise-client-urls", "listen-peer-urls",
+      // TLS and client-certificate authentication
+      "client-cert-auth", "trusted-ca-file", "cert-file", "key-file", "client-crl-file",
+      "peer-client-cert-auth", "peer-trusted-ca-file", "peer-cert-file", "peer-key-file",
+      "peer-crl-file", "auto-tls", "peer-auto-tls", "client-cert-allowed-hostname",
+      "peer-cert-allowed-cn", "peer-cert-allowed-hostname",
+      // the v2 API has no RBAC of its own
+      "enable-v2", "experimental-enable-v2v3"};
+  return flags;
+}
+
+void check_extra_arg(Reader& r, const std::string& flag, const std::string& path) {
+  if (refused_etcd_flags().contains(flag)) {
+    r.fail(path, "--" + flag +
+                     " is set by cke (TLS, authentication, addresses and membership are cke's); "
+                     "remove it from extra_args");
+  }
+}
+
+// The dynamic loader's and libc's variables that change what code runs or where it reads
+// from; and ETCD_* variables are etcd's flags by another name.
+void check_extra_env(Reader& r, const std::string& name, const std::string& path) {
+  static const std::set<std::string> loader{"GCONV_PATH", "GETCONF_DIR", "HOSTALIASES",
+                                            "LOCALDOMAIN", "LOCPATH", "MALLOC_TRACE", "NLSPATH",
+                                            "RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR"};
+  if (name.empty() || name.find_first_of("=\0", 0, 2) != std::string::npos) {
+    r.fail(path, "invalid environment variable name \"" + name + "\"");
+  }
+  if (name.starts_with("LD_") || loader.contains(name)) {
+    r.fail(path, name + " changes how etcd is loaded and is refused; remove it from extra_env");
+  }
+  if (name.starts_with("ETCD_")) {
+    std::string flag = name.substr(5);
+    std::transform(flag.begin(), flag.end(), flag.begin(), [](char c) {
+      return c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
+    if (refused_etcd_flags().contains(flag)) {
+      r.fail(path, name + " sets etcd's --" + flag + ", which cke owns; remove it from extra_env");
+    }
+  }
 }
 
 bool valid_dns_name(const std::string& name) {
@@ -204,11 +283,13 @@ void parse_nodes(Reader& r, const YAML::Node& node, ClusterConfig& config) {
       r.fail(at + ".address", "missing");
     }
     out.address = r.string(n["address"], at + ".address");
-    if (!valid_ip(out.address)) {
+    const std::string canonical = canonical_ip(out.address);
+    if (canonical.empty()) {
       r.fail(at + ".address", "invalid IP address \"" + out.address + "\"");
     }
-    if (!seen.insert(out.address).second) {
-      r.fail(at + ".address", "duplicate address \"" + out.address + "\"");
+    if (!seen.insert(canonical).second) {
+      r.fail(at + ".address", "duplicate address \"" + out.address + "\"" +
+                                  (canonical != out.address ? " (" + canonical + ")" : ""));
     }
     if (n["hostname"]) {
       out.hostname = r.string(n["hostname"], at + ".hostname");
@@ -235,7 +316,7 @@ void parse_options(Reader& r, const YAML::Node& node, ClusterConfig& config) {
   }
   // Options of the other Kubernetes components are CKE's, not cke's concern: accepted quietly.
   for (const auto& item : node) {
-    const auto key = item.first.as<std::string>();
+    const auto key = r.string(item.first, "options.<key>");
     if (key != "etcd" && key != "kubelet" && key != "kube-api" &&
         key != "kube-controller-manager" && key != "kube-scheduler" && key != "kube-proxy" &&
         key != "rivers" && key != "etcd-rivers") {
@@ -259,6 +340,7 @@ void parse_options(Reader& r, const YAML::Node& node, ClusterConfig& config) {
         if (arg.rfind("--", 0) != 0) {
           r.fail(at, "expected an etcd flag such as --heartbeat-interval=200, got \"" + arg + "\"");
         }
+        check_extra_arg(r, arg.substr(2, arg.find('=') - 2), at);
         config.etcd.extra_args.push_back(std::move(arg));
       }
     }
@@ -267,8 +349,10 @@ void parse_options(Reader& r, const YAML::Node& node, ClusterConfig& config) {
         r.fail("options.etcd.extra_env", "expected a mapping, got " + Reader::shown(env));
       }
       for (const auto& item : env) {
-        const auto key = item.first.as<std::string>();
-        config.etcd.extra_env[key] = r.string(item.second, "options.etcd.extra_env." + key);
+        const auto key = r.string(item.first, "options.etcd.extra_env.<key>");
+        const std::string at = "options.etcd.extra_env." + key;
+        check_extra_env(r, key, at);
+        config.etcd.extra_env[key] = r.string(item.second, at);
       }
     }
     config.etcd.extra_binds = r.binds(etcd["extra_binds"], "options.etcd.extra_binds");
@@ -341,7 +425,8 @@ void parse_backup(Reader& r, const YAML::Node& node, ClusterConfig& config) {
       if (!cfg.IsMap()) {
         r.fail("etcd_backup.storage.config", "expected a mapping, got " + Reader::shown(cfg));
       }
-      b.storage_config = yaml_to_json(cfg).dump();
+      size_t budget = kMaxExpandedNodes;
+      b.storage_config = yaml_to_json(r, cfg, "etcd_backup.storage.config", budget).dump();
     }
   }
   if (!b.schedule.empty()) {
@@ -367,6 +452,12 @@ std::vector<Node> ClusterConfig::control_plane() const {
 }
 
 ParsedConfig parse_cluster_config(const std::string& yaml_text, const std::string& source) {
+  if (yaml_text.size() > kMaxClusterYamlBytes) {
+    throw Error(source + ": " + std::to_string(yaml_text.size()) +
+                    " bytes; a cluster.yml may be at most " +
+                    std::to_string(kMaxClusterYamlBytes / 1024) + " KiB",
+                CKE_INVALID_ARGUMENT);
+  }
   Reader r(source);
   YAML::Node root;
   try {

@@ -59,6 +59,9 @@ struct ParsedConfig {
   std::vector<std::string> warnings;  // unknown keys, ignored settings: "options.foo: unknown key"
 };
 
+// A real cluster.yml is a few KiB; anything much larger is a mistake or an attack.
+inline constexpr size_t kMaxClusterYamlBytes = size_t{1} << 20;
+
 // Parses and validates cluster.yml text. Throws cke::Error(CKE_INVALID_ARGUMENT) with one line
 // naming `source`, the field path and the value: `cluster.yml: nodes[2].address: invalid IP
 // address "10.0.0.x"`.

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include "cke/cert_backend.h"
+#include "core/common/error.hpp"
 
 namespace cke::pki {
 
@@ -35,6 +36,18 @@ plugin::IssuedCertificate CertificateIssuer::peer(const config::Node& node) {
   request.not_before_unix = clock_.unix_seconds();
   request.ttl_seconds = kMemberCertificateTtl.count();
   return backend_.issue(request);
+}
+
+void check_certificate_ttl(std::chrono::seconds ttl, const std::string& what) {
+  if (ttl <= std::chrono::seconds(0) || ttl > kMaxCertificateTtl) {
+    throw Error(what + ": must be between 1s and " +
+                    std::to_string(std::chrono::duration_cast<std::chrono::hours>(
+                                       kMaxCertificateTtl)
+                                       .count()) +
+                    "h (10 years, the CAs' own lifetime), got " + std::to_string(ttl.count()) +
+                    " s",
+                CKE_INVALID_ARGUMENT);
+  }
 }
 
 plugin::IssuedCertificate CertificateIssuer::client(const std::string& common_name,

@@ -17,6 +17,12 @@ namespace cke::pki {
 inline constexpr std::chrono::seconds kMemberCertificateTtl = std::chrono::hours(24 * 365);
 inline constexpr std::chrono::seconds kRootCertificateTtl = std::chrono::hours(2);
 inline constexpr std::chrono::seconds kUserCertificateTtl = std::chrono::hours(87600);
+// The longest a client or operator certificate may live: the lifetime of the CAs themselves
+// (10 years); a longer one would outlive the CA that vouches for it.
+inline constexpr std::chrono::seconds kMaxCertificateTtl = std::chrono::hours(87600);
+
+// Throws cke::Error(CKE_INVALID_ARGUMENT) naming `what` unless 0 < ttl <= kMaxCertificateTtl.
+void check_certificate_ttl(std::chrono::seconds ttl, const std::string& what);
 
 class CertificateIssuer {
  public:

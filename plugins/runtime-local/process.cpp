@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <string_view>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -93,7 +94,8 @@ bool gone(pid_t pid) {
 pid_t spawn_detached(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                      const std::filesystem::path& workdir, const std::filesystem::path& log_file) {
   // Everything the children need is prepared before fork: after it, only async-signal-safe calls.
-  const ExecArgs exec(argv, env);
+  // A member gets a clean environment plus the member's own variables (cluster.yml's extra_env).
+  const ExecArgs exec(argv, env, ExecArgs::Base::path_only);
 
   const UniqueFd null_in(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   const UniqueFd log(::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
@@ -163,9 +165,17 @@ bool process_matches(pid_t pid, const std::string& marker) {
   if (pid <= 0 || !alive(pid)) {
     return false;
   }
-  std::string cmdline = read_proc(pid, "cmdline");
-  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
-  return cmdline.find(marker) != std::string::npos;
+  // One whole argument equal to `marker`: "--data-dir=D/data" must not match a process whose
+  // argument is "--data-dir=D/data.restore", nor one that merely mentions it in a longer string.
+  const std::string cmdline = read_proc(pid, "cmdline");
+  for (size_t start = 0; start < cmdline.size();) {
+    const size_t end = std::min(cmdline.find('\0', start), cmdline.size());
+    if (std::string_view(cmdline).substr(start, end - start) == marker) {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
 }
 
 bool terminate_process(pid_t pid, const std::string& marker, long timeout_ms) {

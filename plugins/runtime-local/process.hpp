@@ -17,7 +17,8 @@ namespace cke::plugins::runtime_local {
 pid_t spawn_detached(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                      const std::filesystem::path& workdir, const std::filesystem::path& log_file);
 
-// True when `pid` is alive, not a zombie, and its command line contains `marker`.
+// True when `pid` is alive, not a zombie, and one argument of its command line is exactly
+// `marker`.
 bool process_matches(pid_t pid, const std::string& marker);
 
 // Sends SIGTERM, waits up to timeout_ms for the process to go, then SIGKILL. Returns true when it

@@ -112,3 +112,90 @@ TEST(ClusterConfig, UnknownKeysAreWarnedAboutWithTheirPath) {
 }
 
 }  // namespace
+
+namespace {
+
+const std::string kHeader = "name: c\nnodes:\n- {address: 127.0.9.1, control_plane: true}\n";
+
+// A few lines of nested aliases that expand to 10^9 values (the 652-byte file of the review).
+std::string alias_bomb() {
+  std::string yaml = kHeader + "x:\n  a: &a [1,1,1,1,1,1,1,1,1,1]\n";
+  std::string previous = "a";
+  for (char level = 'b'; level <= 'i'; ++level) {
+    yaml += std::string("  ") + level + ": &" + level + " [";
+    for (int i = 0; i < 10; ++i) {
+      yaml += (i == 0 ? "*" : ",*") + previous;
+    }
+    yaml += "]\n";
+    previous = std::string(1, level);
+  }
+  return yaml + "etcd_backup:\n  storage: {plugin: local, config: {dir: /b, bomb: *i}}\n";
+}
+
+TEST(ClusterConfigHardening, AnAliasBombIsRefusedWithoutExpandingIt) {
+  const std::string bomb = alias_bomb();
+  EXPECT_LT(bomb.size(), 1024U);
+  EXPECT_THAT(error_of(bomb), HasSubstr("etcd_backup.storage.config.bomb"));
+  EXPECT_THAT(error_of(bomb), HasSubstr("aliases"));
+}
+
+TEST(ClusterConfigHardening, AliasesWithinTheBudgetStillWork) {
+  const auto parsed = parse_cluster_config(
+      kHeader + "common: &dir {dir: /backups}\netcd_backup:\n  storage: {plugin: local, config: *dir}\n",
+      "cluster.yml");
+  EXPECT_EQ(parsed.config.etcd_backup.storage_config, R"({"dir":"/backups"})");
+}
+
+TEST(ClusterConfigHardening, AFileOverOneMebibyteIsRefused) {
+  const std::string huge = kHeader + "# " + std::string(size_t{1} << 20, 'x') + "\n";
+  EXPECT_THAT(error_of(huge), HasSubstr("a cluster.yml may be at most 1024 KiB"));
+}
+
+TEST(ClusterConfigHardening, ExtraArgsCannotTakeOverTlsAuthOrMembership) {
+  for (const std::string flag :
+       {"--client-cert-auth=false", "--listen-client-urls=http://0.0.0.0:2379", "--auto-tls",
+        "--trusted-ca-file=/tmp/other.crt", "--initial-cluster-state=new", "--enable-v2=true",
+        "--data-dir=/tmp/x", "--peer-client-cert-auth=false", "--config-file=/tmp/etcd.yml",
+        "--client-crl-file=/dev/null", "--force-new-cluster"}) {
+    const std::string name = flag.substr(0, flag.find('='));
+    EXPECT_THAT(error_of(kHeader + "options:\n  etcd:\n    extra_args: [\"" + flag + "\"]\n"),
+                HasSubstr("options.etcd.extra_args[0]: " + name + " is set by cke"))
+        << flag;
+  }
+  EXPECT_NO_THROW(parse_cluster_config(
+      kHeader + "options:\n  etcd:\n    extra_args: [--heartbeat-interval=200, "
+                "--quota-backend-bytes=8589934592, --auto-compaction-retention=1]\n",
+      "cluster.yml"));
+}
+
+TEST(ClusterConfigHardening, ExtraEnvRefusesLoaderVariablesAndOwnedEtcdFlags) {
+  const auto env_error = [](const std::string& name) {
+    return error_of(kHeader + "options:\n  etcd:\n    extra_env: {" + name + ": x}\n");
+  };
+  EXPECT_THAT(env_error("LD_PRELOAD"), HasSubstr("options.etcd.extra_env.LD_PRELOAD: LD_PRELOAD changes how etcd is loaded"));
+  EXPECT_THAT(env_error("LD_LIBRARY_PATH"), HasSubstr("refused"));
+  EXPECT_THAT(env_error("GCONV_PATH"), HasSubstr("refused"));
+  EXPECT_THAT(env_error("ETCD_CLIENT_CERT_AUTH"), HasSubstr("sets etcd's --client-cert-auth"));
+  EXPECT_THAT(env_error("ETCD_LISTEN_CLIENT_URLS"), HasSubstr("which cke owns"));
+  EXPECT_NO_THROW(parse_cluster_config(
+      kHeader + "options:\n  etcd:\n    extra_env: {GOMAXPROCS: 2, ETCD_LOG_LEVEL: warn}\n",
+      "cluster.yml"));
+}
+
+TEST(ClusterConfigHardening, OtherSpellingsOfOneAddressAreDuplicates) {
+  const auto nodes = [](const std::string& a, const std::string& b) {
+    return error_of("name: c\nnodes:\n- {address: \"" + a + "\", control_plane: true}\n- {address: \"" +
+                    b + "\"}\n");
+  };
+  EXPECT_THAT(nodes("fd00::1", "fd00:0:0::0:1"), HasSubstr("nodes[1].address: duplicate address"));
+  EXPECT_THAT(nodes("fd00::a", "FD00::A"), HasSubstr("duplicate address"));
+  EXPECT_THAT(nodes("10.0.0.1", "::ffff:10.0.0.1"), HasSubstr("duplicate address"));
+  EXPECT_EQ(nodes("fd00::1", "fd00::2"), "accepted");
+}
+
+TEST(ClusterConfigHardening, KeysMustBeScalars) {
+  EXPECT_THAT(error_of(kHeader + "options:\n  etcd:\n    extra_env: {[a]: x}\n"),
+              HasSubstr("options.etcd.extra_env.<key>: expected a string"));
+}
+
+}  // namespace

@@ -45,7 +45,7 @@ typedef struct cke_member_command {
   uint32_t struct_size;
   const char* const* argv;
   size_t argc;
-  const char* const* env; /* "NAME=value" entries added to the member's environment */
+  const char* const* env; /* "NAME=value": the member's environment (the local runtime adds PATH) */
   size_t envc;
 } cke_member_command;
 
