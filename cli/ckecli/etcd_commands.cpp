@@ -23,12 +23,16 @@ struct EtcdOptions {
   std::string key_type;
   std::string user;
   std::string prefix;
+  bool force = false;
 };
 
 // {"certificate", "private_key", "ca_certificate"} in that order, or three files in the current
 // directory: etcd-ca.crt, etcd-USER.crt, etcd-USER.key, all 0600 (only the owner needs them).
 void print_certificate(const v1::Certificate& cert, const std::string& user,
                        const std::string& output) {
+  if (!cert.warning().empty()) {
+    std::cerr << "ckecli: warning: " << cert.warning() << "\n";
+  }
   if (output == "file") {
     write_file_atomically("etcd-ca.crt", cert.ca_certificate(), 0600);
     write_file_atomically("etcd-" + user + ".crt", cert.certificate(), 0600);
@@ -95,6 +99,8 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
       "user-add", "create etcd user USER with read-write access to keys starting with PREFIX");
   user_add->add_option("USER", options->user, "user name")->required();
   user_add->add_option("PREFIX", options->prefix, "key prefix, e.g. /app/")->required();
+  user_add->add_flag("--force", options->force,
+                     "allow the prefix / and prefixes that overlap another user's");
   user_add->callback([options, &connection] {
     check_user_name(options->user);  // the same check cke makes, without a round trip
     if (options->prefix.empty()) {
@@ -104,6 +110,7 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
     v1::UserAddRequest request;
     request.set_user(options->user);
     request.set_prefix(options->prefix);
+    request.set_force(options->force);
     v1::UserAddResponse response;
     auto context = call_context();
     connection.check(connection.stub()->UserAdd(context.get(), request, &response));

@@ -130,9 +130,7 @@ grpc::Status ApiService::Issue(grpc::ServerContext*, const v1::IssueRequest* req
       throw Error("root certificates are short-lived: use ckecli etcd root-issue",
                   CKE_INVALID_ARGUMENT);
     }
-    if (user.empty() || !valid_user_name(user)) {
-      check_user_name(user);  // throws the sentence
-    }
+    check_user_name(user);  // refuses malformed and reserved names (backup)
     const auto ttl = request->ttl_seconds() != 0 ? std::chrono::seconds(request->ttl_seconds())
                                                  : pki::kUserCertificateTtl;
     pki::check_certificate_ttl(ttl, "ttl");
@@ -145,6 +143,18 @@ grpc::Status ApiService::Issue(grpc::ServerContext*, const v1::IssueRequest* req
     }
     fill(response, env_.issuer().client(user, ttl, key_type), env_.issuer().server_ca());
     spdlog::info("issued a client certificate for {} valid for {} s", user, ttl.count());
+    // Issued all the same: the user may be created afterwards (the seed's order is user-add,
+    // then issue, but nothing forbids the other), and authenticates nobody until then.
+    try {
+      if (!healthy_client()->user_get(user)) {
+        response->set_warning("etcd user \"" + user +
+                              "\" does not exist: the certificate authenticates nobody until "
+                              "ckecli etcd user-add " +
+                              user + " PREFIX");
+      }
+    } catch (const Error& e) {
+      spdlog::debug("could not check that user {} exists: {}", user, e.what());
+    }
   });
 }
 
@@ -157,6 +167,9 @@ grpc::Status ApiService::UserAdd(grpc::ServerContext*, const v1::UserAddRequest*
     }
     auto client = healthy_client();
     controller_.run_exclusive("user-add", request->user(), [&](state::State&) {
+      if (!request->force()) {
+        users::check_prefix_is_disjoint(*client, request->user(), request->prefix());
+      }
       const auto result = users::ensure_prefix_user(*client, request->user(), request->prefix(),
                                                     env_.failpoints(), "user-add");
       if (result == users::EnsureResult::already_complete) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/common/error.hpp"
+
 namespace cke::users {
 namespace {
 
@@ -27,6 +29,28 @@ std::vector<std::string> prefixes_of_role(const etcdserverpb::AuthRoleGetRespons
     }
   }
   return out;
+}
+
+bool prefixes_overlap(const std::string& a, const std::string& b) {
+  return a.starts_with(b) || b.starts_with(a);
+}
+
+void check_prefix_is_disjoint(etcd::Client& client, const std::string& name,
+                              const std::string& prefix) {
+  for (const auto& other : client.user_list()) {
+    if (other == name || other == "root") {
+      continue;  // a half-done add of this user; root reaches everything anyway
+    }
+    const auto role = client.role_get(other);
+    for (const auto& taken : role ? prefixes_of_role(*role) : std::vector<std::string>{}) {
+      if (prefixes_overlap(prefix, taken)) {
+        throw Error("prefix \"" + prefix + "\" overlaps the prefix \"" + taken + "\" of user " +
+                        other + ": " + name + " could read and write " + other +
+                        "'s keys; choose a disjoint prefix, or add --force if that is meant",
+                    CKE_FAILED_PRECONDITION);
+      }
+    }
+  }
 }
 
 EnsureResult ensure_prefix_user(etcd::Client& client, const std::string& name,

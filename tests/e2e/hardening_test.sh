@@ -69,6 +69,18 @@ ckecli etcd user-add alice /app/alice/ >/dev/null
 expect_failure "a 70000000h TTL" "-ttl: must be between 1s and 87600h" ckecli etcd issue -ttl=70000000h alice
 expect_failure "an 87601h TTL" "-ttl: must be between 1s and 87600h" ckecli etcd issue -ttl=87601h alice
 expect_failure "an overflowing TTL" "too long" ckecli etcd issue -ttl=99999999999999999999999h alice
+
+# 6. Prefixes that reach another user's keys, and the reserved name backup.
+expect_failure "user-add mallory /" 'prefix "/" overlaps the prefix "/' \
+  ckecli etcd user-add mallory /
+expect_failure "user-add bob /app/" 'prefix "/app/" overlaps the prefix "/app/alice/" of user alice' \
+  ckecli etcd user-add bob /app/
+ckecli etcd user-add --force bob /app/ | has "added user bob" || fail "--force did not add bob"
+expect_failure "issue backup" 'user name "backup" is reserved' ckecli etcd issue backup
+out=$(ckecli etcd issue nobody 2>warning.txt) || fail "issue for a user that does not exist failed"
+echo "$out" | jq -e .certificate >/dev/null || fail "issue nobody printed: $out"
+has 'warning: etcd user "nobody" does not exist' warning.txt || fail "no warning: $(cat warning.txt)"
+
 before=$(ckecli cluster get)
 sed 's/"--heartbeat-interval=200"/"--client-cert-auth=false"/' cluster.yml > weak.yml
 expect_failure "--client-cert-auth=false" "weak.yml: options.etcd.extra_args[0]: --client-cert-auth is set by cke" \

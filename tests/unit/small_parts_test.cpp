@@ -12,6 +12,7 @@
 #include "core/common/names.hpp"
 #include "core/common/sha256.hpp"
 #include "core/etcd/client.hpp"
+#include "core/users/prefix_user.hpp"
 
 namespace {
 
@@ -28,6 +29,14 @@ TEST(Duration, GoForms) {
   for (const char* bad : {"", "abc", "10", "5d", "h", "0s", "500ms", "-1h"}) {
     EXPECT_THROW(cke::cli::parse_duration(bad), cke::Error) << bad;
   }
+}
+
+TEST(PrefixOverlap, OneStartsWithTheOther) {
+  EXPECT_TRUE(cke::users::prefixes_overlap("/", "/registry/"));
+  EXPECT_TRUE(cke::users::prefixes_overlap("/registry/pods/", "/registry/"));
+  EXPECT_TRUE(cke::users::prefixes_overlap("/app/", "/app/"));
+  EXPECT_FALSE(cke::users::prefixes_overlap("/app/alice/", "/app/bob/"));
+  EXPECT_FALSE(cke::users::prefixes_overlap("/registry", "/app/"));
 }
 
 TEST(PrefixEnd, IncrementsTheLastByteThatCan) {
