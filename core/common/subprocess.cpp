@@ -1,9 +1,12 @@
 #include "core/common/subprocess.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -13,9 +16,11 @@
 
 namespace cke {
 
-CommandResult run_command(const std::vector<std::string>& argv,
+CommandResult run_command(const std::vector<std::string>& argv, std::chrono::seconds timeout,
                           const std::vector<std::string>& env) {
-  const ExecArgs exec(argv, env);
+  // Only PATH and `env`: a helper must not pick up ETCDCTL_* or loader variables cke has.
+  const ExecArgs exec(argv, env, ExecArgs::Base::path_only);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
 
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
@@ -41,6 +46,26 @@ CommandResult run_command(const std::vector<std::string>& argv,
   CommandResult result;
   char buf[4096];
   for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd ready{read_end.get(), POLLIN, 0};
+    const int polled = left.count() > 0 ? ::poll(&ready, 1, static_cast<int>(std::min<int64_t>(
+                                                                 left.count(), 60000)))
+                                        : 0;
+    if (polled < 0 && errno == EINTR) {
+      continue;
+    }
+    if (polled == 0 && std::chrono::steady_clock::now() >= deadline) {
+      ::kill(pid, SIGKILL);
+      while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+      throw Error(argv.front() + " did not finish within " + std::to_string(timeout.count()) +
+                      " s and was killed",
+                  CKE_DEADLINE_EXCEEDED);
+    }
+    if (polled == 0) {
+      continue;
+    }
     const ssize_t n = ::read(read_end.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) {
       continue;

@@ -1,6 +1,7 @@
 // Running a helper program (etcdctl) to completion, with its output captured for messages.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -11,8 +12,10 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-// argv[0] is searched in PATH; `env` entries ("NAME=value") are added to the environment.
-CommandResult run_command(const std::vector<std::string>& argv,
+// argv[0] is searched in PATH; the child's environment is PATH plus `env` ("NAME=value"). A
+// command still running after `timeout` is killed, and cke::Error(CKE_DEADLINE_EXCEEDED) says so:
+// it must not hold cke's operation lock for ever.
+CommandResult run_command(const std::vector<std::string>& argv, std::chrono::seconds timeout,
                           const std::vector<std::string>& env = {});
 
 }  // namespace cke

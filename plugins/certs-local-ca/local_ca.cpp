@@ -1,6 +1,8 @@
 // The local-ca certificate backend: CAs created on first use, kept as PEM files in the
 // configured directory ({"dir": "/var/lib/cke/pki"}; keys 0600, directory 0700), certificates
 // issued in process with OpenSSL.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -15,6 +17,7 @@
 #include "cke/sdk/plugin.hpp"
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
+#include "core/common/unique_fd.hpp"
 #include "x509_builder.hpp"
 
 namespace fs = std::filesystem;
@@ -54,10 +57,10 @@ class LocalCa final : public sdk::CertBackend {
                        "local-ca configuration needs {\"dir\": ABSOLUTE_PATH}");
     }
     dir_ = config["dir"].get<std::string>();
-    std::error_code ec;
-    fs::create_directories(dir_, ec);
-    if (ec || ::chmod(dir_.c_str(), 0700) != 0) {
-      throw sdk::Error(CKE_UNAVAILABLE, "cannot create the CA directory " + dir_.string());
+    try {
+      ensure_private_dir(dir_);
+    } catch (const cke::Error& e) {
+      throw sdk::Error(e.code(), std::string("the CA directory: ") + e.what());
     }
   }
 
@@ -95,29 +98,64 @@ class LocalCa final : public sdk::CertBackend {
     }
     const fs::path cert_file = dir_ / (name + "-ca.crt");
     const fs::path key_file = dir_ / (name + "-ca.key");
+    // Another process on the same directory (cke --issue-admin-cert beside a running cke) must
+    // not create a second CA of the same name at the same moment.
+    const UniqueFd lock = lock_directory();
+    const bool have_cert = fs::exists(cert_file);
+    const bool have_key = fs::exists(key_file);
+    if (have_cert && !have_key) {
+      // A new CA would lock out everything the members trust: refuse, and say what to do.
+      throw sdk::Error(CKE_FAILED_PRECONDITION,
+                       "the " + name + " CA is incomplete: " + key_file.string() +
+                           " is missing while " + cert_file.string() +
+                           " exists; restore the key from a backup of the data directory (a "
+                           "new CA would not be trusted by the running members)");
+    }
     Ca ca;
-    if (fs::exists(cert_file) && fs::exists(key_file)) {
+    if (have_key) {
+      ca.key = parse_private_key_pem(read_text(key_file));
+    }
+    if (have_cert) {
       ca.cert_pem = read_text(cert_file);
       ca.cert = parse_certificate_pem(ca.cert_pem);
-      ca.key = parse_private_key_pem(read_text(key_file));
     } else {
-      ca.key = generate_key(CKE_KEY_ECDSA_P256);
+      if (!have_key) {
+        ca.key = generate_key(CKE_KEY_ECDSA_P256);
+        write_or_throw(key_file, private_key_pem(ca.key.get()), 0600);  // key first, as below
+      }
+      // A key without its certificate (a crash between the two writes, or a lost file): the
+      // certificate is made again from the same key and subject, so everything signed by the
+      // key, and every member that trusts the old certificate, still verifies.
       const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
       CertSpec spec{"cke " + name + " CA", {}, {}, 0, true, now - 3600, kCaLifetimeSeconds};
       ca.cert = sign_certificate(spec, ca.key.get(), nullptr, ca.key.get());
       ca.cert_pem = certificate_pem(ca.cert.get());
-      // Key first: a certificate file on disk always has its key beside it.
-      try {
-        write_file_atomically(key_file, private_key_pem(ca.key.get()), 0600);
-        write_file_atomically(cert_file, ca.cert_pem, 0644);
-      } catch (const cke::Error& e) {
-        throw sdk::Error(e.code(), e.what());
-      }
-      sdk::log(CKE_LOG_INFO, "local-ca", "created the " + name + " CA in " + dir_.string());
+      write_or_throw(cert_file, ca.cert_pem, 0644);
+      sdk::log(have_key ? CKE_LOG_WARN : CKE_LOG_INFO, "local-ca",
+               (have_key ? "re-made the certificate of the " + name + " CA from its key in "
+                         : "created the " + name + " CA in ") +
+                   dir_.string());
     }
     return cas_.emplace(name, std::move(ca)).first->second;
+  }
+
+  static void write_or_throw(const fs::path& path, const std::string& text, mode_t mode) {
+    try {
+      write_file_atomically(path, text, mode);
+    } catch (const cke::Error& e) {
+      throw sdk::Error(e.code(), e.what());
+    }
+  }
+
+  [[nodiscard]] UniqueFd lock_directory() const {
+    const fs::path path = dir_ / ".ca.lock";
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd || ::flock(fd.get(), LOCK_EX) != 0) {
+      throw sdk::Error(CKE_UNAVAILABLE, "cannot lock " + path.string());
+    }
+    return fd;
   }
 
   fs::path dir_;

@@ -11,6 +11,7 @@
 #include "core/common/failpoints.hpp"
 #include "core/common/names.hpp"
 #include "core/common/sha256.hpp"
+#include "core/common/subprocess.hpp"
 #include "core/etcd/client.hpp"
 #include "core/users/prefix_user.hpp"
 
@@ -29,6 +30,20 @@ TEST(Duration, GoForms) {
   for (const char* bad : {"", "abc", "10", "5d", "h", "0s", "500ms", "-1h"}) {
     EXPECT_THROW(cke::cli::parse_duration(bad), cke::Error) << bad;
   }
+}
+
+TEST(Subprocess, AHelperThatHangsIsKilledAtItsDeadline) {
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    cke::run_command({"sleep", "30"}, std::chrono::seconds(1));
+    ADD_FAILURE() << "sleep 30 finished within 1 s";
+  } catch (const cke::Error& e) {
+    EXPECT_EQ(e.code(), CKE_DEADLINE_EXCEEDED) << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  const auto quick = cke::run_command({"sh", "-c", "echo out; exit 3"}, std::chrono::seconds(10));
+  EXPECT_EQ(quick.exit_code, 3);
+  EXPECT_EQ(quick.output, "out\n");
 }
 
 TEST(PrefixOverlap, OneStartsWithTheOther) {
