@@ -10,12 +10,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include "cli/cke/api_names.hpp"
 #include "cli/cke/data_dir_lock.hpp"
 #include "cli/common/duration.hpp"
 #include "cli/common/go_flags.hpp"
@@ -46,7 +48,9 @@ struct Options {
   std::string listen;            // HOST:PORT for the API over TCP with mutual TLS
   std::string issue_admin_cert;  // a directory to write an operator's ckecli certificate into
   std::string admin_ttl = "8760h";
+  std::vector<std::string> api_sans;  // more names and addresses for the API's certificate
 };
+
 
 // "HOST:PORT" or "[V6]:PORT" → HOST.
 std::string host_of(const std::string& listen) {
@@ -175,13 +179,19 @@ int run(const Options& options) {
   builder.AddListeningPort("unix://" + socket.string(), grpc::InsecureServerCredentials());
   if (!options.listen.empty()) {
     // Mutual TLS with the api CA: only operators' ckecli certificates get in.
-    const auto server_cert = issuer.api_server(host_of(options.listen));
+    const auto names = cke::cli::api_names(host_of(options.listen), options.api_sans);
+    const auto server_cert = issuer.api_server(names);
     grpc::SslServerCredentialsOptions tls(
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
     tls.pem_root_certs = issuer.api_ca();
     tls.pem_key_cert_pairs.push_back({server_cert.private_key_pem, server_cert.certificate_pem});
     builder.AddListeningPort(options.listen, grpc::SslServerCredentials(tls));
-    spdlog::info("cke serving on {} (TCP, mutual TLS with the api CA)", options.listen);
+    std::string listed;
+    for (const auto& name : names) {
+      listed += (listed.empty() ? "" : ", ") + name;
+    }
+    spdlog::info("cke serving on {} (TCP, mutual TLS with the api CA; certificate for {})",
+                 options.listen, listed);
   }
   builder.RegisterService(&service);
   const std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -243,6 +253,8 @@ int main(int argc, char** argv) {
   app.add_option(
       "--listen", options.listen,
       "also serve the API on HOST:PORT over TCP with mutual TLS (see --issue-admin-cert)");
+  app.add_option("--api-san", options.api_sans,
+                 "another DNS name or IP address for the --listen certificate (repeatable)");
   app.add_option(
       "--issue-admin-cert", options.issue_admin_cert,
       "write an operator certificate for ckecli --tls-dir into this directory, then exit");

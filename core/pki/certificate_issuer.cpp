@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+
 #include "cke/cert_backend.h"
 #include "core/common/error.hpp"
 
@@ -62,16 +64,21 @@ plugin::IssuedCertificate CertificateIssuer::client(const std::string& common_na
   return backend_.issue(request);
 }
 
-plugin::IssuedCertificate CertificateIssuer::api_server(const std::string& host) {
+plugin::IssuedCertificate CertificateIssuer::api_server(const std::vector<std::string>& hosts) {
   plugin::CertificateRequest request;
   request.ca_name = "api";
   request.common_name = "cke-api";
   request.dns_names = {"localhost"};
   request.ip_addresses = {"127.0.0.1"};
-  in6_addr parsed{};
-  const bool is_ip = ::inet_pton(AF_INET, host.c_str(), &parsed) == 1 ||
-                     ::inet_pton(AF_INET6, host.c_str(), &parsed) == 1;
-  (is_ip ? request.ip_addresses : request.dns_names).push_back(host);
+  for (const auto& host : hosts) {
+    in6_addr parsed{};
+    const bool is_ip = ::inet_pton(AF_INET, host.c_str(), &parsed) == 1 ||
+                       ::inet_pton(AF_INET6, host.c_str(), &parsed) == 1;
+    auto& names = is_ip ? request.ip_addresses : request.dns_names;
+    if (std::find(names.begin(), names.end(), host) == names.end()) {
+      names.push_back(host);
+    }
+  }
   request.usages = CKE_USAGE_SERVER_AUTH;
   request.not_before_unix = clock_.unix_seconds();
   request.ttl_seconds = kMemberCertificateTtl.count();

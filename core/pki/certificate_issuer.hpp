@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "core/common/clock.hpp"
 #include "core/config/cluster_config.hpp"
@@ -39,8 +40,9 @@ class CertificateIssuer {
   plugin::IssuedCertificate client(const std::string& common_name, std::chrono::seconds ttl,
                                    uint32_t key_type = CKE_KEY_ECDSA_P256);
 
-  // cke's API over TCP: serverAuth for `host` (an IP address or DNS name), 127.0.0.1 and localhost.
-  plugin::IssuedCertificate api_server(const std::string& host);
+  // cke's API over TCP: serverAuth for `hosts` (IP addresses or DNS names), 127.0.0.1 and
+  // localhost.
+  plugin::IssuedCertificate api_server(const std::vector<std::string>& hosts);
   // An operator's ckecli certificate (clientAuth) from the api CA.
   plugin::IssuedCertificate api_client(const std::string& common_name, std::chrono::seconds ttl);
 

@@ -5,7 +5,8 @@ source "$(dirname "$0")/lib.sh"
 e2e_setup 37
 api=127.37.0.9:9443
 
-env cke --data-dir "$E2E_DIR/data" --cluster "$E2E_DIR/cluster.yml" --listen "$api" >>"$E2E_DIR/cke.log" 2>&1 &
+env cke --data-dir "$E2E_DIR/data" --cluster "$E2E_DIR/cluster.yml" --listen "$api" \
+  --api-san cke-api.example.test >>"$E2E_DIR/cke.log" 2>&1 &
 CKE_PID=$!
 wait_healthy 60
 
@@ -19,6 +20,11 @@ done
   || fail "status over TCP"
 CKE_TLS_DIR="$E2E_DIR/admin" ckecli --server "$api" etcd user-add tcpuser /tcp/ | has "added user tcpuser" \
   || fail "user-add over TCP with CKE_TLS_DIR"
+
+# The API's certificate names the listen address and every --api-san.
+sans=$(echo | openssl s_client -connect "$api" 2>/dev/null | openssl x509 -noout -ext subjectAltName)
+echo "$sans" | has "DNS:cke-api.example.test" || fail "--api-san is not in the certificate: $sans"
+echo "$sans" | has "IP Address:127.37.0.9" || fail "the listen address is not in the certificate: $sans"
 
 expect_failure "TCP without a certificate" "needs an operator certificate" ckecli --server "$api" status
 

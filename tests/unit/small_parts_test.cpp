@@ -1,10 +1,12 @@
 // Go durations, etcd's prefix-end, failpoint specs, user names and the snapshot trailer check.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <vector>
 
+#include "cli/cke/api_names.hpp"
 #include "cli/common/duration.hpp"
 #include "core/backup/trailer_check.hpp"
 #include "core/common/error.hpp"
@@ -151,3 +153,11 @@ TEST(Sha256, DigestSoFarLeavesTheHashGoingOn) {
 }
 
 }  // namespace
+
+TEST(ApiNames, AWildcardListenNamesThisMachineInstead) {
+  const auto names = cke::cli::api_names("0.0.0.0", {"cke.example.org"});
+  EXPECT_NE(std::find(names.begin(), names.end(), "127.0.0.1"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "cke.example.org"), names.end());
+  EXPECT_EQ(std::find(names.begin(), names.end(), "0.0.0.0"), names.end());
+  EXPECT_EQ(cke::cli::api_names("10.1.2.3", {}), std::vector<std::string>{"10.1.2.3"});
+}
