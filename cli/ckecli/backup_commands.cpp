@@ -240,12 +240,14 @@ void restore_file(const BackupOptions& options, const Connection& connection) {
   v1::RestoreResponse response;
   auto writer = stub->RestoreUpload(context.get(), &response);
   v1::RestoreChunk chunk;
-  chunk.set_file_name(std::filesystem::path(options.file).filename().string());
-  writer->Write(chunk);
-  chunk.clear_file_name();
-  std::vector<char> buf(256 * 1024);
   struct stat st {};
   ::fstat(fd.get(), &st);
+  chunk.set_file_name(std::filesystem::path(options.file).filename().string());
+  chunk.set_size(static_cast<uint64_t>(st.st_size));
+  writer->Write(chunk);
+  chunk.clear_file_name();
+  chunk.clear_size();
+  std::vector<char> buf(256 * 1024);
   Progress progress("uploading " + options.file, static_cast<uint64_t>(st.st_size));
   for (;;) {
     const ssize_t n = ::read(fd.get(), buf.data(), buf.size());

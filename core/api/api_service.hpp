@@ -1,8 +1,13 @@
 // cke's gRPC API (cke.v1.Cke), served to ckecli.
 #pragma once
 
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
 #include "core/backup/backup_service.hpp"
 #include "core/backup/backup_target.hpp"
+#include "core/backup/restore_snapshot.hpp"
 #include "core/common/error.hpp"
 #include "core/controller/controller.hpp"
 #include "proto/cke_api.grpc.pb.h"
@@ -54,9 +59,15 @@ class ApiService final : public cke::v1::Cke::Service {
 
   // The storage scheduled backups use, from the applied cluster.yml.
   std::shared_ptr<plugin::Storage> backup_storage();
-  // Restores from the snapshot file already written at the restore path, as one operation.
-  void restore_from_file(const std::string& source, uint64_t size, v1::RestoreResponse* response);
+  // Restores from `snapshot` (verified, uncompressed), as one operation.
+  void restore_from_file(const std::string& source, const backup::SnapshotFile& snapshot,
+                         v1::RestoreResponse* response);
+  // Held from the first byte of a restore's snapshot to its end: one restore transfer at a time.
+  std::unique_lock<std::mutex> one_restore_transfer();
+  // DATA_DIR/restore, where a restore's snapshot file lives while it runs.
+  [[nodiscard]] std::filesystem::path restore_dir() const;
 
+  std::mutex restore_transfer_;
   controller::Controller& controller_;
   controller::Environment& env_;
   backup::BackupService& backups_;

@@ -7,6 +7,7 @@
 #include "core/backup/backup_name.hpp"
 #include "core/backup/catalog.hpp"
 #include "core/backup/restore.hpp"
+#include "core/backup/restore_snapshot.hpp"
 #include "core/backup/trailer_check.hpp"
 #include "core/common/error.hpp"
 #include "core/plugin/compressor.hpp"
@@ -140,18 +141,25 @@ grpc::Status ApiService::BackupDelete(grpc::ServerContext*, const v1::BackupName
   });
 }
 
-void ApiService::restore_from_file(const std::string& source, uint64_t size,
+std::unique_lock<std::mutex> ApiService::one_restore_transfer() {
+  std::unique_lock transfer(restore_transfer_, std::try_to_lock);
+  if (!transfer) {
+    throw Error("another restore is receiving or restoring its snapshot; try again when it is done",
+                CKE_ABORTED);
+  }
+  return transfer;
+}
+
+void ApiService::restore_from_file(const std::string& source, const backup::SnapshotFile& snapshot,
                                    v1::RestoreResponse* response) {
-  const auto snapshot = controller_.status();
-  if (!snapshot.config) {
+  const auto status = controller_.status();
+  if (!status.config) {
     throw Error("no cluster yet: apply one with ckecli cluster set FILE", CKE_FAILED_PRECONDITION);
   }
-  const auto path = backup::restore_snapshot_path(env_);
   controller_.run_exclusive("restore", source, [&](state::State& s) {
-    backup::restore_cluster(env_, *snapshot.config, s, path, source);
+    backup::restore_cluster(env_, *status.config, s, snapshot.path(), source);
   });
-  std::filesystem::remove(path);
-  response->set_snapshot_size(size);
+  response->set_snapshot_size(snapshot.size());
   response->set_source(source);
 }
 
@@ -160,17 +168,18 @@ grpc::Status ApiService::BackupRestore(grpc::ServerContext*, const v1::BackupNam
   return handle([&] {
     backup::check_backup_name(request->name());
     auto storage = backup_storage();
+    const auto transfer = one_restore_transfer();
     // Refused unless the backup verifies (sizes, both hashes, etcd's trailer).
     const auto manifest = backups_.verify(*storage, request->name());
+    backup::check_upload_room(restore_dir(), manifest.raw_size);
     plugin::Compressor compressor(registry_.require(plugin::Kind::compressor, manifest.compressor));
-    uint64_t size = 0;
+    std::unique_ptr<backup::SnapshotFile> snapshot;
     stream::through_pipe([&](stream::ByteWriter& writer) { storage->get(request->name(), writer); },
                          [&](stream::ByteReader& reader) {
                            auto raw = compressor.decompress_from(reader);
-                           size = backup::write_snapshot_file(*raw,
-                                                              backup::restore_snapshot_path(env_));
+                           snapshot = std::make_unique<backup::SnapshotFile>(*raw, restore_dir());
                          });
-    restore_from_file(request->name(), size, response);
+    restore_from_file(request->name(), *snapshot, response);
   });
 }
 
@@ -199,6 +208,12 @@ class UploadReader final : public stream::ByteReader {
   size_t offset_ = 0;
 };
 
+}  // namespace
+
+std::filesystem::path ApiService::restore_dir() const { return env_.data_dir() / "restore"; }
+
+namespace {
+
 std::string compressor_for(const std::string& file_name) {
   const auto ends = [&](const char* suffix) { return file_name.ends_with(suffix); };
   return ends(".gz") ? "gzip" : ends(".zst") ? "zstd" : ends(".xz") ? "xz" : "none";
@@ -215,12 +230,20 @@ grpc::Status ApiService::RestoreUpload(grpc::ServerContext*,
       throw Error("the upload did not start with a file name", CKE_INVALID_ARGUMENT);
     }
     const std::string source = first.file_name();
+    const auto transfer = one_restore_transfer();
+    // The stored size is all the client can announce; the raw size is checked as it arrives.
+    backup::check_upload_room(restore_dir(), first.size());
     plugin::Compressor compressor(
         registry_.require(plugin::Kind::compressor, compressor_for(source)));
     UploadReader upload(reader);
     auto raw = compressor.decompress_from(upload);
-    const uint64_t size = backup::write_snapshot_file(*raw, backup::restore_snapshot_path(env_));
-    restore_from_file(source, size, response);
+    const backup::SnapshotFile snapshot(*raw, restore_dir());
+    std::vector<uint8_t> rest(1);
+    if (upload.read(rest) > 0) {
+      throw Error(source + " goes on after the end of its compressed data: it is damaged",
+                  CKE_DATA_LOSS);
+    }
+    restore_from_file(source, snapshot, response);
   });
 }
 

@@ -258,48 +258,6 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
 
 }  // namespace
 
-fs::path restore_snapshot_path(const controller::Environment& env) {
-  return env.data_dir() / "restore" / "snapshot.db";
-}
-
-uint64_t write_snapshot_file(stream::ByteReader& raw, const fs::path& path) {
-  ensure_private_dir(path.parent_path());
-  const fs::path partial = path.string() + ".partial";
-  TrailerCheck check;
-  {
-    std::FILE* file = std::fopen(partial.c_str(), "wbe");
-    if (file == nullptr) {
-      throw Error("cannot create " + partial.string(), CKE_UNAVAILABLE);
-    }
-    std::vector<uint8_t> buf(stream::kChunkSize);
-    try {
-      while (const size_t n = raw.read(buf)) {
-        check.update({buf.data(), n});
-        if (std::fwrite(buf.data(), 1, n, file) != n) {
-          throw Error("cannot write " + partial.string() + " (disk full?)", CKE_RESOURCE_EXHAUSTED);
-        }
-      }
-      if (std::fflush(file) != 0 || ::fsync(::fileno(file)) != 0) {
-        throw Error("cannot write " + partial.string() + " (disk full?)", CKE_RESOURCE_EXHAUSTED);
-      }
-    } catch (...) {
-      std::fclose(file);
-      fs::remove(partial);
-      throw;
-    }
-    std::fclose(file);
-  }
-  if (!check.trailer_matches()) {
-    fs::remove(partial);
-    throw Error(
-        "the snapshot is damaged: etcd's SHA-256 trailer does not match its data; refusing to "
-        "restore it",
-        CKE_DATA_LOSS);
-  }
-  fs::rename(partial, path);
-  return check.size();
-}
-
 void restore_cluster(controller::Environment& env, const config::ClusterConfig& config,
                      state::State& state, const fs::path& snapshot, const std::string& source) {
   if (!state.bootstrap_started) {

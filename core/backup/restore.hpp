@@ -28,11 +28,5 @@ void restore_cluster(controller::Environment& env, const config::ClusterConfig& 
 void resume_restore(controller::Environment& env, const config::ClusterConfig& config,
                     state::State& state);
 
-// Where restores keep their snapshot file: DATA_DIR/restore/snapshot.db.
-std::filesystem::path restore_snapshot_path(const controller::Environment& env);
-
-// Writes the uncompressed snapshot `raw` yields to `path` (a temporary name, then a rename),
-// refusing it (and leaving nothing) unless etcd's SHA-256 trailer matches. Returns its size.
-uint64_t write_snapshot_file(stream::ByteReader& raw, const std::filesystem::path& path);
 
 }  // namespace cke::backup

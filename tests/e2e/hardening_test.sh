@@ -102,4 +102,28 @@ expect_failure "LD_PRELOAD" "preload.yml: options.etcd.extra_env.LD_PRELOAD: LD_
 expect_failure "an alias bomb" "once YAML aliases are expanded" ckecli cluster set bomb.yml
 kill -0 "$CKE_PID" || fail "cke died"
 [ "$(ckecli cluster get)" = "$before" ] || fail "a refused file changed the applied cluster"
+
+# 7. Restore uploads: too large is refused before any byte, a damaged one leaves nothing, and a
+#    second restore is refused while the first one's snapshot is in use.
+truncate -s 20G huge.db
+expect_failure "a 20 GiB upload" "a restore takes at most 16384 MiB" ckecli etcd restore huge.db --yes
+head -c 300000 /dev/urandom | gzip > damaged.db.gz
+expect_failure "a damaged upload" "damaged" ckecli etcd restore damaged.db.gz --yes
+[ -z "$(ls -A data/restore 2>/dev/null)" ] || fail "refused uploads left: $(ls -A data/restore)"
+etcdctl --endpoints=$NODE1:2379 put /restore/marker before >/dev/null
+ckecli etcd local-backup --dir "$E2E_DIR/for-restore" >/dev/null
+snapshot=$(ls "$E2E_DIR"/for-restore/*.db.gz)
+stop_cke
+start_cke CKE_FAILPOINTS=restore.after-intent=sleep:4
+wait_healthy 30
+ckecli etcd restore "$snapshot" --yes > restore.out 2>&1 &
+restoring=$!
+wait_until 20 "the first restore's snapshot file" sh -c "ls '$E2E_DIR'/data/restore/snapshot-*.db"
+[ "$(stat -c %a "$E2E_DIR"/data/restore/snapshot-*.db)" = 600 ] || fail "the snapshot file is not 0600"
+expect_failure "a second restore at once" "another restore is receiving or restoring its snapshot" \
+  ckecli etcd restore "$snapshot" --yes
+wait "$restoring" || fail "the first restore failed: $(cat restore.out)"
+[ -z "$(ls -A data/restore)" ] || fail "the restore left: $(ls -A data/restore)"
+wait_healthy 60
+[ "$(etcdctl --endpoints=$NODE1:2379 get /restore/marker --print-value-only)" = before ] || fail "restored data"
 echo ok

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/backup/catalog.hpp"
+#include "core/backup/restore_snapshot.hpp"
 #include "core/backup/verify.hpp"
 #include "core/common/error.hpp"
 #include "core/common/sha256.hpp"
@@ -152,6 +153,51 @@ TEST(Pipe, AReaderThatStopsEarlyReleasesTheWriter) {
       EXPECT_EQ(e.code(), CKE_DATA_LOSS) << e.what();
     }
   });
+}
+
+}  // namespace
+
+namespace {
+
+TEST(RestoreSnapshot, UploadsBeyondTheCapOrTheFreeSpaceAreRefusedBeforeAnyByte) {
+  const cke::test::TempDir dir;
+  EXPECT_NO_THROW(cke::backup::check_upload_room(dir.path(), 1 << 20));
+  try {
+    cke::backup::check_upload_room(dir.path(), (uint64_t{16} << 30) + 1);
+    ADD_FAILURE() << "a snapshot over the cap was accepted";
+  } catch (const cke::Error& e) {
+    EXPECT_EQ(e.code(), CKE_OUT_OF_RANGE) << e.what();
+  }
+  try {
+    cke::backup::check_upload_room(dir.path(), uint64_t{1} << 60, UINT64_MAX);
+    ADD_FAILURE() << "an exabyte fits on this disk?";
+  } catch (const cke::Error& e) {
+    EXPECT_EQ(e.code(), CKE_RESOURCE_EXHAUSTED) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not enough free space"), std::string::npos);
+  }
+}
+
+TEST(RestoreSnapshot, APrivateFileOfItsOwnRemovedWhenDoneOrRefused) {
+  const cke::test::TempDir dir;
+  const std::string good = fake_snapshot(100000);
+  std::filesystem::path written;
+  {
+    cke::stream::SpanReader in({reinterpret_cast<const uint8_t*>(good.data()), good.size()});
+    const cke::backup::SnapshotFile first(in, dir.path() / "restore");
+    cke::stream::SpanReader again({reinterpret_cast<const uint8_t*>(good.data()), good.size()});
+    const cke::backup::SnapshotFile second(again, dir.path() / "restore");
+    EXPECT_NE(first.path(), second.path()) << "two restores would share one file";
+    EXPECT_EQ(first.size(), good.size());
+    EXPECT_EQ(fs::status(first.path()).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
+    written = first.path();
+  }
+  EXPECT_FALSE(fs::exists(written)) << "the snapshot file outlived its restore";
+  std::string damaged = good;
+  damaged[10] ^= 1;
+  cke::stream::SpanReader in({reinterpret_cast<const uint8_t*>(damaged.data()), damaged.size()});
+  EXPECT_THROW(cke::backup::SnapshotFile(in, dir.path() / "restore"), cke::Error);
+  EXPECT_TRUE(fs::is_empty(dir.path() / "restore")) << "a refused snapshot left a file";
 }
 
 }  // namespace
