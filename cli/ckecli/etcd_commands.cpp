@@ -24,7 +24,56 @@ struct EtcdOptions {
   std::string user;
   std::string prefix;
   bool force = false;
+  std::string certs_output;
+  std::string revoke_target;
 };
+
+void add_cert_commands(CLI::App& etcd, const Connection& connection,
+                       const std::shared_ptr<EtcdOptions>& options) {
+  auto* cert = etcd.add_subcommand("cert", "client certificates cke issued, and their revocation");
+  cert->require_subcommand(1);
+  auto* list = cert->add_subcommand("list", "list the unexpired client certificates cke issued");
+  add_output_flag(*list, options->certs_output);
+  list->callback([options, &connection] {
+    v1::CertListResponse response;
+    auto context = call_context();
+    connection.check(connection.stub()->CertList(context.get(), v1::Empty(), &response));
+    if (options->certs_output == "json") {
+      auto out = nlohmann::ordered_json::array();
+      for (const auto& c : response.certificates()) {
+        out.push_back({{"serial", c.serial()},
+                       {"common_name", c.common_name()},
+                       {"not_after", c.not_after()},
+                       {"revoked", c.revoked()},
+                       {"revoked_at", c.revoked_at()}});
+      }
+      std::cout << out.dump(2) << "\n";
+      return;
+    }
+    std::printf("%-34s %-24s %-22s %s\n", "SERIAL", "USER", "NOT AFTER", "REVOKED");
+    for (const auto& c : response.certificates()) {
+      std::printf("%-34s %-24s %-22s %s\n", c.serial().c_str(), c.common_name().c_str(),
+                  c.not_after().c_str(), c.revoked() ? c.revoked_at().c_str() : "-");
+    }
+  });
+  auto* revoke = cert->add_subcommand(
+      "revoke", "revoke a client certificate by serial, or every certificate of a user");
+  revoke->add_option("SERIAL|USER", options->revoke_target, "a serial (hex) or a user name")
+      ->required();
+  revoke->callback([options, &connection] {
+    v1::CertRevokeRequest request;
+    request.set_target(options->revoke_target);
+    v1::CertRevokeResponse response;
+    auto context = call_context();
+    connection.check(connection.stub()->CertRevoke(context.get(), request, &response));
+    if (response.serials().empty()) {
+      std::cout << "already revoked: " << options->revoke_target << "\n";
+    }
+    for (const auto& serial : response.serials()) {
+      std::cout << "revoked " << serial << "\n";
+    }
+  });
+}
 
 // {"certificate", "private_key", "ca_certificate"} in that order, or three files in the current
 // directory: etcd-ca.crt, etcd-USER.crt, etcd-USER.key, all 0600 (only the owner needs them).
@@ -162,6 +211,7 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
   });
 
   add_backup_commands(*etcd, connection);
+  add_cert_commands(*etcd, connection, options);
 
   auto* member = etcd->add_subcommand("member", "etcd members");
   member->require_subcommand(1);

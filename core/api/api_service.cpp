@@ -2,9 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/common/clock.hpp"
 #include "core/common/error.hpp"
 #include "core/common/names.hpp"
 #include "core/controller/member_command.hpp"
+#include "core/controller/member_launch.hpp"
+#include "core/pki/revocation.hpp"
 #include "core/pki/certificate_issuer.hpp"
 #include "core/users/prefix_user.hpp"
 
@@ -89,6 +92,61 @@ std::shared_ptr<etcd::Client> ApiService::healthy_client() {
   return env_.etcd().client(controller::client_endpoint(*snapshot.config, candidates.front()));
 }
 
+plugin::IssuedCertificate ApiService::issue_recorded(const std::string& user,
+                                                     std::chrono::seconds ttl, uint32_t key_type) {
+  auto issued = env_.issuer().client(user, ttl, key_type);
+  controller_.update_state([&](state::State& s) {
+    pki::record_issued(s, user, issued, env_.clock().unix_seconds());
+  });
+  return issued;
+}
+
+std::vector<std::string> ApiService::revoke_and_publish(state::State& s, const std::string& target,
+                                                        bool none_is_fine) {
+  if (!env_.issuer().can_sign_crl()) {
+    throw Error("the certificate backend cannot sign revocation lists: revocation is unavailable",
+                CKE_UNIMPLEMENTED);
+  }
+  auto serials = pki::revoke(s, target, env_.clock().unix_seconds(), none_is_fine);
+  env_.store().save(s);  // recorded before any member is told: a crash republishes at start
+  for (const auto& address : s.members) {
+    controller::write_client_crl(env_, s, address);
+  }
+  return serials;
+}
+
+grpc::Status ApiService::CertList(grpc::ServerContext*, const v1::Empty*,
+                                  v1::CertListResponse* response) {
+  return handle([&] {
+    const int64_t now = env_.clock().unix_seconds();
+    for (const auto& c : controller_.state().certificates) {
+      if (c.not_after <= now) {
+        continue;
+      }
+      auto* out = response->add_certificates();
+      out->set_serial(c.serial);
+      out->set_common_name(c.common_name);
+      out->set_not_after(format_utc(std::chrono::system_clock::from_time_t(c.not_after)));
+      out->set_revoked(c.revoked_at != 0);
+      out->set_revoked_at(c.revoked_at != 0 ? format_utc(std::chrono::system_clock::from_time_t(c.revoked_at)) : "");
+    }
+  });
+}
+
+grpc::Status ApiService::CertRevoke(grpc::ServerContext*, const v1::CertRevokeRequest* request,
+                                    v1::CertRevokeResponse* response) {
+  return handle([&] {
+    if (request->target().empty()) {
+      throw Error("name a certificate serial or a user to revoke", CKE_INVALID_ARGUMENT);
+    }
+    controller_.run_exclusive("cert-revoke", request->target(), [&](state::State& s) {
+      for (const auto& serial : revoke_and_publish(s, request->target(), false)) {
+        response->add_serials(serial);
+      }
+    });
+  });
+}
+
 grpc::Status ApiService::ClusterSet(grpc::ServerContext*, const v1::ClusterSetRequest* request,
                                     v1::ClusterSetResponse* response) {
   return handle([&] {
@@ -116,8 +174,7 @@ grpc::Status ApiService::ClusterGet(grpc::ServerContext*, const v1::Empty*,
 grpc::Status ApiService::RootIssue(grpc::ServerContext*, const v1::Empty*,
                                    v1::Certificate* response) {
   return handle([&] {
-    fill(response, env_.issuer().client("root", pki::kRootCertificateTtl),
-         env_.issuer().server_ca());
+    fill(response, issue_recorded("root", pki::kRootCertificateTtl), env_.issuer().server_ca());
     spdlog::info("issued a root client certificate valid for 2 hours");
   });
 }
@@ -141,7 +198,7 @@ grpc::Status ApiService::Issue(grpc::ServerContext*, const v1::IssueRequest* req
       throw Error("unknown key type \"" + request->key_type() + "\": use ecdsa or rsa",
                   CKE_INVALID_ARGUMENT);
     }
-    fill(response, env_.issuer().client(user, ttl, key_type), env_.issuer().server_ca());
+    fill(response, issue_recorded(user, ttl, key_type), env_.issuer().server_ca());
     spdlog::info("issued a client certificate for {} valid for {} s", user, ttl.count());
     // Issued all the same: the user may be created afterwards (the seed's order is user-add,
     // then issue, but nothing forbids the other), and authenticates nobody until then.
@@ -218,7 +275,7 @@ grpc::Status ApiService::UserRemove(grpc::ServerContext*, const v1::UserRemoveRe
                   CKE_INVALID_ARGUMENT);
     }
     auto client = healthy_client();
-    controller_.run_exclusive("user-remove", request->user(), [&](state::State&) {
+    controller_.run_exclusive("user-remove", request->user(), [&](state::State& s) {
       const bool had_user = client->user_get(request->user()).has_value();
       const bool had_role = client->role_get(request->user()).has_value();
       if (!had_user && !had_role) {
@@ -230,6 +287,12 @@ grpc::Status ApiService::UserRemove(grpc::ServerContext*, const v1::UserRemoveRe
       }
       if (had_role) {
         client->role_delete(request->user());
+      }
+      // A certificate must not outlive its user: a later user of the same name must not
+      // inherit it.
+      if (env_.issuer().can_sign_crl()) {
+        const auto revoked = revoke_and_publish(s, request->user(), true);
+        spdlog::info("revoked {} certificate(s) of {}", revoked.size(), request->user());
       }
     });
   });

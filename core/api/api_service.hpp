@@ -34,6 +34,9 @@ class ApiService final : public cke::v1::Cke::Service {
                        v1::UserAddResponse*) override;
   grpc::Status UserList(grpc::ServerContext*, const v1::Empty*, v1::UserListResponse*) override;
   grpc::Status UserRemove(grpc::ServerContext*, const v1::UserRemoveRequest*, v1::Empty*) override;
+  grpc::Status CertList(grpc::ServerContext*, const v1::Empty*, v1::CertListResponse*) override;
+  grpc::Status CertRevoke(grpc::ServerContext*, const v1::CertRevokeRequest*,
+                          v1::CertRevokeResponse*) override;
   grpc::Status MemberList(grpc::ServerContext*, const v1::Empty*, v1::MemberListResponse*) override;
   grpc::Status Status(grpc::ServerContext*, const v1::Empty*, v1::StatusResponse*) override;
   grpc::Status History(grpc::ServerContext*, const v1::HistoryRequest*,
@@ -56,6 +59,13 @@ class ApiService final : public cke::v1::Cke::Service {
  private:
   // A client of a member that answers (the leader first); throws when none does.
   std::shared_ptr<etcd::Client> healthy_client();
+
+  // Issues a client certificate for `user` and records it (so that it can be revoked).
+  plugin::IssuedCertificate issue_recorded(const std::string& user, std::chrono::seconds ttl,
+                                           uint32_t key_type = CKE_KEY_ECDSA_P256);
+  // Revokes what `target` names in `s` and rewrites every member's CRL; returns the serials.
+  std::vector<std::string> revoke_and_publish(state::State& s, const std::string& target,
+                                              bool none_is_fine);
 
   // The storage scheduled backups use, from the applied cluster.yml.
   std::shared_ptr<plugin::Storage> backup_storage();

@@ -23,7 +23,7 @@ std::vector<std::string> etcd_command(const config::ClusterConfig& config,
                                       const std::string& address,
                                       const std::vector<std::string>& members,
                                       const std::string& cluster_token,
-                                      const std::filesystem::path& member_dir) {
+                                      const std::filesystem::path& member_dir, bool check_crl) {
   std::string initial_cluster;
   for (const auto& member : members) {
     initial_cluster +=
@@ -50,6 +50,9 @@ std::vector<std::string> etcd_command(const config::ClusterConfig& config,
       "--peer-cert-file=" + file(kPeerCert),
       "--peer-key-file=" + file(kPeerKey),
   };
+  if (check_crl) {
+    argv.push_back("--client-crl-file=" + file(kClientCrl));
+  }
   argv.insert(argv.end(), config.etcd.extra_args.begin(), config.etcd.extra_args.end());
   return argv;
 }

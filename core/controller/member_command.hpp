@@ -22,14 +22,16 @@ inline constexpr const char* kPeerCert = "pki/peer.crt";
 inline constexpr const char* kPeerKey = "pki/peer.key";
 inline constexpr const char* kClientCa = "pki/client-ca.crt";
 inline constexpr const char* kPeerCa = "pki/peer-ca.crt";
+inline constexpr const char* kClientCrl = "pki/client-crl.pem";  // revoked client certificates
 
 // etcd with TLS and client-certificate authentication on both client and peer URLs. `members`
-// is the initial cluster (used by etcd only while the data directory is empty).
+// is the initial cluster (used by etcd only while the data directory is empty). With
+// `check_crl`, client certificates are checked against kClientCrl on every new connection.
 std::vector<std::string> etcd_command(const config::ClusterConfig& config,
                                       const std::string& address,
                                       const std::vector<std::string>& members,
                                       const std::string& cluster_token,
-                                      const std::filesystem::path& member_dir);
+                                      const std::filesystem::path& member_dir, bool check_crl);
 
 // "NAME=value" entries from options.etcd.extra_env.
 std::vector<std::string> etcd_environment(const config::ClusterConfig& config);

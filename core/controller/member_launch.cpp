@@ -5,6 +5,7 @@
 #include "core/common/error.hpp"
 #include "core/common/tcp_wait.hpp"
 #include "core/controller/member_command.hpp"
+#include "core/pki/revocation.hpp"
 
 namespace cke::controller {
 namespace {
@@ -20,6 +21,16 @@ config::Node node_of(const config::ClusterConfig& config, const std::string& add
 
 }  // namespace
 
+bool write_client_crl(Environment& env, const state::State& state, const std::string& address) {
+  if (!env.issuer().can_sign_crl()) {
+    return false;
+  }
+  env.node(address).write_file(
+      kClientCrl, 0644,
+      env.issuer().client_crl(pki::revoked_entries(state, env.clock().unix_seconds())));
+  return true;
+}
+
 void launch_member(Environment& env, const config::ClusterConfig& config, const state::State& state,
                    const std::string& address, const std::string& failpoint_prefix) {
   const config::Node node = node_of(config, address);
@@ -33,11 +44,12 @@ void launch_member(Environment& env, const config::ClusterConfig& config, const 
   handle.write_file(kServerKey, 0600, server.private_key_pem);
   handle.write_file(kPeerCert, 0644, peer.certificate_pem);
   handle.write_file(kPeerKey, 0600, peer.private_key_pem);
+  const bool check_crl = write_client_crl(env, state, address);
   env.failpoint(failpoint_prefix + ".after-files");
 
-  handle.start(
-      etcd_command(config, address, state.members, state.cluster_token, env.member_dir(address)),
-      etcd_environment(config));
+  handle.start(etcd_command(config, address, state.members, state.cluster_token,
+                            env.member_dir(address), check_crl),
+               etcd_environment(config));
   env.failpoint(failpoint_prefix + ".after-start");
   // Staggered start (ETCD-NOTES): the next member starts once this one serves its peer port.
   if (!wait_for_tcp(address, config.etcd.peer_port, std::chrono::seconds(15))) {

@@ -10,6 +10,11 @@
 
 namespace cke::controller {
 
+// Writes the client CA's CRL (the state's revoked, unexpired certificates) into the files of
+// `address`; etcd reads it on each new client connection. Nothing when the certificate backend
+// cannot sign CRLs (returns false then).
+bool write_client_crl(Environment& env, const state::State& state, const std::string& address);
+
 void launch_member(Environment& env, const config::ClusterConfig& config, const state::State& state,
                    const std::string& address, const std::string& failpoint_prefix);
 

@@ -40,6 +40,14 @@ plugin::IssuedCertificate CertificateIssuer::peer(const config::Node& node) {
   return backend_.issue(request);
 }
 
+std::string CertificateIssuer::client_crl(const std::vector<plugin::RevokedCertificate>& revoked) {
+  const int64_t now = clock_.unix_seconds();
+  return backend_.sign_crl("client", revoked, now - 60,
+                           now + std::chrono::duration_cast<std::chrono::seconds>(
+                                     kMaxCertificateTtl)
+                                     .count());
+}
+
 void check_certificate_ttl(std::chrono::seconds ttl, const std::string& what) {
   if (ttl <= std::chrono::seconds(0) || ttl > kMaxCertificateTtl) {
     throw Error(what + ": must be between 1s and " +

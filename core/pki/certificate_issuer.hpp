@@ -46,6 +46,12 @@ class CertificateIssuer {
   // An operator's ckecli certificate (clientAuth) from the api CA.
   plugin::IssuedCertificate api_client(const std::string& common_name, std::chrono::seconds ttl);
 
+  // The client CA's CRL listing `revoked`; valid from now for the CA's own lifetime, since cke
+  // rewrites it on every change (and etcd does not look at nextUpdate). Only when
+  // can_sign_crl().
+  std::string client_crl(const std::vector<plugin::RevokedCertificate>& revoked);
+  [[nodiscard]] bool can_sign_crl() const { return backend_.can_sign_crl(); }
+
   std::string api_ca() { return backend_.ca_certificate("api"); }
   std::string server_ca() { return backend_.ca_certificate("server"); }
   std::string peer_ca() { return backend_.ca_certificate("peer"); }

@@ -21,6 +21,11 @@ struct CertificateRequest {
   int64_t ttl_seconds = 0;
 };
 
+struct RevokedCertificate {
+  std::string serial_hex;
+  int64_t revoked_at_unix = 0;
+};
+
 struct IssuedCertificate {
   std::string certificate_pem;
   std::string private_key_pem;
@@ -35,6 +40,11 @@ class CertBackend {
 
   std::string ca_certificate(const std::string& ca_name);
   IssuedCertificate issue(const CertificateRequest& request);
+  // Whether the plugin can sign CRLs (ABI 1.1 and a sign_crl entry).
+  [[nodiscard]] bool can_sign_crl() const;
+  // A PEM CRL of CA `ca_name`; throws cke::Error(CKE_UNIMPLEMENTED) unless can_sign_crl().
+  std::string sign_crl(const std::string& ca_name, const std::vector<RevokedCertificate>& revoked,
+                       int64_t this_update_unix, int64_t next_update_unix);
 
  private:
   const PluginRecord& record_;

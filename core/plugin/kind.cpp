@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 
 #include "cke/plugin_abi.h"
 
@@ -11,7 +12,8 @@ namespace {
 // Table sizes per minor of ABI 1, oldest first. When a minor appends members to a table, the
 // entries of older minors must become the offset of the first appended member, and the new
 // minor's entry sizeof(table). Nothing here may shrink.
-constexpr std::array<size_t, 1> kCertBackendSizes{sizeof(cke_cert_backend_table)};
+constexpr std::array<size_t, 2> kCertBackendSizes{offsetof(cke_cert_backend_table, sign_crl),
+                                                  sizeof(cke_cert_backend_table)};
 constexpr std::array<size_t, 1> kStorageSizes{sizeof(cke_storage_table)};
 constexpr std::array<size_t, 1> kCompressorSizes{sizeof(cke_compressor_table)};
 constexpr std::array<size_t, 1> kPublisherSizes{sizeof(cke_publisher_table)};

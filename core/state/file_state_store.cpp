@@ -34,6 +34,22 @@ OperationRecord record_from(const ordered_json& j) {
   return r;
 }
 
+ordered_json to_json(const CertificateRecord& c) {
+  return {{"serial", c.serial},
+          {"common_name", c.common_name},
+          {"not_after", c.not_after},
+          {"revoked_at", c.revoked_at}};
+}
+
+CertificateRecord certificate_from(const ordered_json& j) {
+  CertificateRecord c;
+  c.serial = j.value("serial", "");
+  c.common_name = j.value("common_name", "");
+  c.not_after = j.value("not_after", int64_t{0});
+  c.revoked_at = j.value("revoked_at", int64_t{0});
+  return c;
+}
+
 }  // namespace
 
 State FileStateStore::load() {
@@ -71,6 +87,9 @@ State FileStateStore::load() {
   state.last_backup_result = j.value("last_backup_result", "");
   state.last_backup_size = j.value("last_backup_size", uint64_t{0});
   state.last_backup_message = j.value("last_backup_message", "");
+  for (const auto& c : j.value("certificates", ordered_json::array())) {
+    state.certificates.push_back(certificate_from(c));
+  }
   for (const auto& r : j.value("history", ordered_json::array())) {
     state.history.push_back(record_from(r));
   }
@@ -98,6 +117,10 @@ void FileStateStore::save(const State& state) {
   j["last_backup_result"] = state.last_backup_result;
   j["last_backup_size"] = state.last_backup_size;
   j["last_backup_message"] = state.last_backup_message;
+  j["certificates"] = ordered_json::array();
+  for (const auto& c : state.certificates) {
+    j["certificates"].push_back(to_json(c));
+  }
   j["history"] = ordered_json::array();
   const size_t skip =
       state.history.size() > kHistoryLimit ? state.history.size() - kHistoryLimit : 0;

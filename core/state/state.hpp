@@ -19,6 +19,14 @@ struct OperationRecord {
   std::string message;
 };
 
+// A client certificate cke issued (client CA: users and root), so that it can be revoked.
+struct CertificateRecord {
+  std::string serial;       // hexadecimal, as OpenSSL prints it
+  std::string common_name;  // the etcd user it authenticates as
+  int64_t not_after = 0;    // unix seconds; the record is dropped once this has passed
+  int64_t revoked_at = 0;   // unix seconds; 0: not revoked
+};
+
 struct State {
   std::string cluster_yaml;    // the applied cluster.yml, verbatim; empty: no cluster yet
   std::string cluster_source;  // the file name it was applied from
@@ -44,6 +52,8 @@ struct State {
   std::string last_backup_result;  // "ok" or "error"
   uint64_t last_backup_size = 0;   // stored bytes
   std::string last_backup_message;
+
+  std::vector<CertificateRecord> certificates;  // unexpired client certificates, oldest first
 
   std::vector<OperationRecord> history;  // oldest first, capped
   int64_t next_operation_id = 1;

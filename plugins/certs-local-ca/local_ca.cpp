@@ -86,6 +86,18 @@ class LocalCa final : public sdk::CertBackend {
     return {certificate_pem(cert.get()), private_key_pem(key.get())};
   }
 
+  std::string sign_crl(const std::string& ca_name, const std::vector<sdk::RevokedCert>& revoked,
+                       int64_t this_update_unix, int64_t next_update_unix) override {
+    std::vector<RevokedEntry> entries;
+    for (const auto& r : revoked) {
+      entries.push_back({r.serial_hex, r.revoked_at_unix});
+    }
+    const std::lock_guard lock(mutex_);
+    Ca& issuer = ca(ca_name);
+    return sign_crl_pem(issuer.cert.get(), issuer.key.get(), entries, this_update_unix,
+                        next_update_unix);
+  }
+
  private:
   // Loads the CA from its files, or creates it the first time it is asked for.
   Ca& ca(const std::string& name) {

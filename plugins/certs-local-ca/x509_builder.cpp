@@ -59,6 +59,60 @@ KeyPtr generate_key(uint32_t key_type) {
   return KeyPtr(key);
 }
 
+std::string sign_crl_pem(X509* issuer, EVP_PKEY* issuer_key, const std::vector<RevokedEntry>& revoked,
+                         int64_t this_update_unix, int64_t next_update_unix) {
+  CrlPtr crl(X509_CRL_new());
+  if (!crl) {
+    openssl_fail("allocating a CRL");
+  }
+  check(X509_CRL_set_version(crl.get(), 1), "setting the CRL version");  // 1 means v2
+  check(X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer)), "setting the issuer");
+  const TimePtr this_update(ASN1_TIME_set(nullptr, static_cast<time_t>(this_update_unix)));
+  const TimePtr next_update(ASN1_TIME_set(nullptr, static_cast<time_t>(next_update_unix)));
+  if (!this_update || !next_update) {
+    openssl_fail("setting the CRL's validity");
+  }
+  check(X509_CRL_set1_lastUpdate(crl.get(), this_update.get()), "setting lastUpdate");
+  check(X509_CRL_set1_nextUpdate(crl.get(), next_update.get()), "setting nextUpdate");
+  for (const auto& entry : revoked) {
+    BIGNUM* parsed = nullptr;
+    if (entry.serial_hex.empty() || entry.serial_hex.size() > 64 ||
+        BN_hex2bn(&parsed, entry.serial_hex.c_str()) != static_cast<int>(entry.serial_hex.size())) {
+      BN_free(parsed);
+      throw sdk::Error(CKE_INVALID_ARGUMENT,
+                       "invalid certificate serial \"" + entry.serial_hex + "\" for a CRL");
+    }
+    const BignumPtr serial(parsed);
+    RevokedPtr item(X509_REVOKED_new());
+    ASN1_INTEGER* number = BN_to_ASN1_INTEGER(serial.get(), nullptr);
+    const TimePtr when(ASN1_TIME_set(nullptr, static_cast<time_t>(entry.revoked_at_unix)));
+    const bool ok = item && number != nullptr && when &&
+                    X509_REVOKED_set_serialNumber(item.get(), number) == 1 &&
+                    X509_REVOKED_set_revocationDate(item.get(), when.get()) == 1;
+    ASN1_INTEGER_free(number);
+    if (!ok) {
+      openssl_fail("adding a revoked certificate");
+    }
+    check(X509_CRL_add0_revoked(crl.get(), item.get()), "adding a revoked certificate");
+    item.release();  // owned by the CRL now
+  }
+  check(X509_CRL_sort(crl.get()), "sorting the CRL");
+  // A CRL number that grows with time, so that a newer CRL is recognisably newer.
+  const BignumPtr crl_number(BN_new());
+  ASN1_INTEGER* number = nullptr;
+  if (!crl_number || BN_set_word(crl_number.get(), static_cast<BN_ULONG>(this_update_unix)) != 1 ||
+      (number = BN_to_ASN1_INTEGER(crl_number.get(), nullptr)) == nullptr) {
+    openssl_fail("making the CRL number");
+  }
+  const int added = X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, number, 0, 0);
+  ASN1_INTEGER_free(number);
+  check(added, "adding the CRL number");
+  check(X509_CRL_sign(crl.get(), issuer_key, EVP_sha256()), "signing the CRL");
+  const BioPtr bio(BIO_new(BIO_s_mem()));
+  check(PEM_write_bio_X509_CRL(bio.get(), crl.get()), "writing the CRL");
+  return bio_text(bio.get());
+}
+
 X509Ptr sign_certificate(const CertSpec& spec, EVP_PKEY* subject_key, X509* issuer,
                          EVP_PKEY* issuer_key) {
   X509Ptr cert(X509_new());

@@ -25,6 +25,15 @@ struct CertSpec {
 X509Ptr sign_certificate(const CertSpec& spec, EVP_PKEY* subject_key, X509* issuer,
                          EVP_PKEY* issuer_key);
 
+struct RevokedEntry {
+  std::string serial_hex;
+  int64_t revoked_at_unix = 0;
+};
+
+// A PEM X.509 v2 CRL issued by `issuer`, signed with `issuer_key` (SHA-256), with a CRL number.
+std::string sign_crl_pem(X509* issuer, EVP_PKEY* issuer_key, const std::vector<RevokedEntry>& revoked,
+                         int64_t this_update_unix, int64_t next_update_unix);
+
 std::string certificate_pem(X509* cert);
 std::string private_key_pem(EVP_PKEY* key);  // PKCS#8, unencrypted
 X509Ptr parse_certificate_pem(const std::string& pem);

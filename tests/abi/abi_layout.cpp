@@ -97,12 +97,18 @@ std::string abi_layout_table() {
   CKE_MEMBER(cke_cert_request, not_before_unix);
   CKE_MEMBER(cke_cert_request, ttl_seconds);
 
+  CKE_STRUCT(cke_revoked_certificate);
+  CKE_MEMBER(cke_revoked_certificate, struct_size);
+  CKE_MEMBER(cke_revoked_certificate, serial_hex);
+  CKE_MEMBER(cke_revoked_certificate, revoked_at_unix);
+
   CKE_STRUCT(cke_cert_backend_table);
   CKE_MEMBER(cke_cert_backend_table, struct_size);
   CKE_MEMBER(cke_cert_backend_table, create);
   CKE_MEMBER(cke_cert_backend_table, destroy);
   CKE_MEMBER(cke_cert_backend_table, ca_certificate);
   CKE_MEMBER(cke_cert_backend_table, issue);
+  CKE_MEMBER(cke_cert_backend_table, sign_crl);
 
   CKE_STRUCT(cke_endpoint);
   CKE_MEMBER(cke_endpoint, struct_size);

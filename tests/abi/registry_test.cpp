@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/common/error.hpp"
+#include "core/plugin/cert_backend.hpp"
 #include "core/plugin/compressor.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -60,15 +61,34 @@ TEST_F(BrokenPlugins, MissingEntrySymbolIsRefused) {
 TEST_F(BrokenPlugins, WrongMajorIsRefusedNamingBothVersions) {
   const std::string e = errors_of(registry, "wrong_major.so");
   EXPECT_THAT(e, HasSubstr("built for ABI 2.0"));
-  EXPECT_THAT(e, HasSubstr("this cke speaks ABI 1.0"));
+  EXPECT_THAT(e, HasSubstr("this cke speaks ABI 1." + std::to_string(CKE_ABI_MINOR)));
   EXPECT_EQ(registry.find(Kind::compressor, "future"), nullptr);
 }
 
 TEST_F(BrokenPlugins, ShortTableIsRefused) {
   const std::string e = errors_of(registry, "short_table.so");
   EXPECT_THAT(e, HasSubstr("plugin \"stubby\": skipped: its compressor table is"));
-  EXPECT_THAT(e, HasSubstr("ABI 1.0 (which it claims) needs at least"));
+  EXPECT_THAT(e, HasSubstr("ABI 1." + std::to_string(CKE_ABI_MINOR) +
+                           " (which it claims) needs at least"));
   EXPECT_EQ(registry.find(Kind::compressor, "stubby"), nullptr);
+}
+
+TEST_F(BrokenPlugins, ACertificateBackendOfAbi10LoadsAndIssuesButCannotSignCrls) {
+  EXPECT_EQ(errors_of(registry, "cert_backend_1_0.so"), "");
+  cke::plugin::CertBackend old(registry.require(Kind::cert_backend, "old-ca"), "{}");
+  EXPECT_EQ(old.ca_certificate("client"), "old CA\n");
+  cke::plugin::CertificateRequest request;
+  request.ca_name = "client";
+  request.common_name = "alice";
+  EXPECT_EQ(old.issue(request).certificate_pem, "old certificate\n");
+  EXPECT_FALSE(old.can_sign_crl());
+  try {
+    old.sign_crl("client", {}, 0, 1);  // never reaches the slot past its table's end
+    FAIL() << "a 1.0 table signed a CRL";
+  } catch (const cke::Error& e) {
+    EXPECT_EQ(e.code(), CKE_UNIMPLEMENTED);
+    EXPECT_THAT(std::string(e.what()), HasSubstr("needs plugin ABI 1.1"));
+  }
 }
 
 TEST_F(BrokenPlugins, EmptyFunctionPointerIsRefused) {

@@ -71,7 +71,7 @@ for point in backup.mid-stream backup.before-manifest; do
   start_cke
   wait_healthy 30
   [ "$(ckecli etcd backup list)" = "$before" ] || fail "after $point the list is $(ckecli etcd backup list)"
-  [ -z "$(ls -A data/backups | grep -v -e '\.manifest\.json$' -e '^\.cke-storage\.lock$' | grep -v -F -f <(ckecli etcd backup list | jq -r '.[]'))" ] \
+  [ -z "$(stored_files data/backups | grep -v -e '\.manifest\.json$' | grep -v -F -f <(ckecli etcd backup list | jq -r '.[]'))" ] \
     || fail "files left in the storage after $point: $(ls -A data/backups)"
 done
 after=$(ckecli etcd backup take -output=json | jq -r .name)
@@ -97,7 +97,7 @@ fill_up() {  # LABEL STORAGE_YAML DIR
   sleep 1  # (a new backup name needs the next second)
   expect_failure "backup into a full storage ($label)" "No space left on device" ckecli etcd backup take
   [ "$(ckecli etcd backup list)" = "[\"$first\"]" ] || fail "$label: after ENOSPC the list is $(ckecli etcd backup list)"
-  [ "$(ls -A "$dir" | grep -cv '^\.cke-storage\.lock$')" = 2 ] || fail "$label: partial files left: $(ls -A "$dir")"
+  [ "$(stored_files "$dir" | wc -l)" = 2 ] || fail "$label: partial files left: $(ls -A "$dir")"
   ckecli etcd backup verify "$first" >/dev/null || fail "$label: the older backup was damaged"
 }
 mkdir small

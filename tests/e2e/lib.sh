@@ -23,6 +23,10 @@ fail() {
 # fails the pipeline although the line was there.
 has() { grep "$@" >/dev/null; }
 
+# stored_files DIR: the files in DIR (hidden ones too) except the lock files cke and ckecli keep
+# there (.cke-storage.lock, .cke-local-backup.lock), one a line.
+stored_files() { ls -A "$1" 2>/dev/null | grep -v -x -e '.cke-storage.lock' -e '.cke-local-backup.lock' || true; }
+
 e2e_cleanup() {
   local status=$?
   if [ -n "${E2E_DIR:-}" ] && [ -d "$E2E_DIR" ]; then

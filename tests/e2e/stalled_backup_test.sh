@@ -29,7 +29,7 @@ if wait "$backup_pid"; then fail "a backup from a stopped member succeeded: $(ca
 took=$((SECONDS - stopped_at))
 grep -q "stalled for 30 s" stalled.out || fail "local-backup did not name the stall: $(cat stalled.out)"
 [ "$took" -ge 25 ] && [ "$took" -le 90 ] || fail "the stall was noticed after ${took}s, not about 30s"
-[ -z "$(ls -A local 2>/dev/null)" ] || fail "a stalled backup left files: $(ls -A local)"
+[ -z "$(stored_files local)" ] || fail "a stalled backup left files: $(ls -A local)"
 
 kill -CONT "$member_pid"
 E2E_STOPPED_PIDS=""

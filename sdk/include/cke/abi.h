@@ -23,7 +23,11 @@ extern "C" {
 #endif
 
 #define CKE_ABI_MAJOR 1
-#define CKE_ABI_MINOR 0
+#define CKE_ABI_MINOR 1
+/* Whether the struct `*ptr` of type `type`, as its writer built it (its struct_size), holds
+ * `member`: check before touching a member a later minor added. */
+#define CKE_HAS_FIELD(type, ptr, member) \
+  ((ptr)->struct_size >= offsetof(type, member) + sizeof(((const type*)0)->member))
 /* A version as carried in `abi_version` fields: major in the high 16 bits, minor in the low. */
 #define CKE_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define CKE_ABI_VERSION CKE_ABI_MAKE_VERSION(CKE_ABI_MAJOR, CKE_ABI_MINOR)

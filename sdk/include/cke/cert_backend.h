@@ -41,6 +41,13 @@ typedef struct cke_cert_request {
   int64_t ttl_seconds;     /* validity length: notAfter = not_before_unix + ttl_seconds */
 } cke_cert_request;
 
+/* One entry of a certificate revocation list. Since ABI 1.1. */
+typedef struct cke_revoked_certificate {
+  uint32_t struct_size;
+  const char* serial_hex;  /* the certificate's serial number, hexadecimal */
+  int64_t revoked_at_unix; /* when it was revoked, seconds since the epoch */
+} cke_revoked_certificate;
+
 typedef struct cke_cert_backend_table {
   uint32_t struct_size;
   int32_t (*create)(const char* config_json, cke_cert_backend** out, cke_error* err);
@@ -52,6 +59,16 @@ typedef struct cke_cert_backend_table {
    * `cert_sink`, the PEM private key (PKCS#8) to `key_sink`. */
   int32_t (*issue)(cke_cert_backend* instance, const cke_cert_request* request,
                    const cke_writer* cert_sink, const cke_writer* key_sink, cke_error* err);
+
+  /* ---- since ABI 1.1 (check CKE_HAS_FIELD(cke_cert_backend_table, t, sign_crl)) ---- */
+
+  /* Writes a PEM X.509 v2 CRL signed by CA `ca_name`, listing `revoked` (may be empty), valid
+   * from `this_update_unix` to `next_update_unix`, into `pem_sink`. May be NULL: the backend
+   * cannot sign CRLs, and cke then cannot revoke certificates. */
+  int32_t (*sign_crl)(cke_cert_backend* instance, const char* ca_name,
+                      const cke_revoked_certificate* revoked, size_t revoked_count,
+                      int64_t this_update_unix, int64_t next_update_unix,
+                      const cke_writer* pem_sink, cke_error* err);
 } cke_cert_backend_table;
 
 #ifdef __cplusplus

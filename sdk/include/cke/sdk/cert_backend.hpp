@@ -31,12 +31,23 @@ struct IssuedCert {
   std::string private_key_pem;  // PKCS#8
 };
 
+struct RevokedCert {
+  std::string serial_hex;
+  int64_t revoked_at_unix = 0;
+};
+
 // Derive from this; the constructor takes the JSON configuration text.
 class CertBackend {
  public:
   virtual ~CertBackend() = default;
   virtual std::string ca_certificate(const std::string& ca_name) = 0;
   virtual IssuedCert issue(const CertRequest& request) = 0;
+  // A PEM CRL signed by `ca_name` (ABI 1.1). Backends that cannot sign one keep this default.
+  virtual std::string sign_crl(const std::string& /*ca_name*/,
+                               const std::vector<RevokedCert>& /*revoked*/,
+                               int64_t /*this_update_unix*/, int64_t /*next_update_unix*/) {
+    throw Error(CKE_UNIMPLEMENTED, "this certificate backend cannot sign CRLs");
+  }
 };
 
 namespace detail::cert_backend {
@@ -83,13 +94,32 @@ inline int32_t issue(cke_cert_backend* p, const cke_cert_request* r, const cke_w
   });
 }
 
+inline int32_t sign_crl(cke_cert_backend* p, const char* ca_name,
+                        const cke_revoked_certificate* revoked, size_t count,
+                        int64_t this_update_unix, int64_t next_update_unix,
+                        const cke_writer* pem_sink, cke_error* err) {
+  return barrier(err, [&] {
+    std::vector<RevokedCert> entries;
+    for (size_t i = 0; i < count; ++i) {
+      entries.push_back({revoked[i].serial_hex != nullptr ? revoked[i].serial_hex : "",
+                         revoked[i].revoked_at_unix});
+    }
+    write_text(pem_sink, self(p)->sign_crl(ca_name != nullptr ? ca_name : "", entries,
+                                           this_update_unix, next_update_unix));
+  });
+}
+
 }  // namespace detail::cert_backend
 
 template <class T>
 const cke_plugin_descriptor* cert_backend_plugin(const PluginInfo& info) {
   namespace c = detail::cert_backend;
-  static const cke_cert_backend_table table{sizeof(cke_cert_backend_table), &c::create<T>,
-                                            &c::destroy, &c::ca_certificate, &c::issue};
+  static const cke_cert_backend_table table{sizeof(cke_cert_backend_table),
+                                            &c::create<T>,
+                                            &c::destroy,
+                                            &c::ca_certificate,
+                                            &c::issue,
+                                            &c::sign_crl};
   static const cke_plugin_descriptor descriptor =
       detail::make_descriptor(CKE_KIND_CERT_BACKEND, info, &table);
   return &descriptor;
