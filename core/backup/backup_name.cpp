@@ -32,11 +32,17 @@ std::optional<ParsedName> parse_backup_name(const std::string& name) {
   utc.tm_hour = std::stoi(m[4]);
   utc.tm_min = std::stoi(m[5]);
   utc.tm_sec = std::stoi(m[6]);
-  if (utc.tm_mon > 11 || utc.tm_mday < 1 || utc.tm_mday > 31 || utc.tm_hour > 23 ||
-      utc.tm_min > 59 || utc.tm_sec > 60) {
+  // Years a system_clock time point holds (nanoseconds since 1970 in 64 bits reach 1677–2262):
+  // beyond them the conversion overflows (found by fuzz_backup_name).
+  if (utc.tm_year < 70 || utc.tm_year > 2200 - 1900) {
     return std::nullopt;
   }
-  return ParsedName{std::chrono::system_clock::from_time_t(::timegm(&utc)), m[7].str()};
+  ParsedName parsed{std::chrono::system_clock::from_time_t(::timegm(&utc)), m[7].str()};
+  // Only the one spelling a time has (no 31 February, no second 60): names and times map 1:1.
+  if (backup_name(parsed.time, parsed.extension) != name) {
+    return std::nullopt;
+  }
+  return parsed;
 }
 
 ParsedName check_backup_name(const std::string& name) {

@@ -43,6 +43,9 @@ class Reader {
   }
 
   static std::string shown(const YAML::Node& node) {
+    if (!node) {
+      return "nothing";
+    }
     if (node.IsScalar()) {
       return "\"" + node.Scalar() + "\"";
     }
@@ -50,6 +53,9 @@ class Reader {
   }
 
   std::string string(const YAML::Node& node, const std::string& path) {
+    if (!node) {
+      fail(path, "missing");  // a missing key (fuzz_cluster_yml: a bind without destination)
+    }
     if (!node.IsScalar()) {
       fail(path, "expected a string, got " + shown(node));
     }
@@ -208,8 +214,7 @@ const std::set<std::string>& refused_etcd_flags() {
       // identity, data and cluster membership: cke's
       "name", "data-dir", "wal-dir", "initial-cluster", "initial-cluster-state",
       "initial-cluster-token", "initial-advertise-peer-urls", "force-new-cluster", "discovery",
-      "discovery-srv", "discovery-srv-name", "discovery-proxy", "discovery-fallback",
-      "config-file",
+      "discovery-srv", "discovery-srv-name", "discovery-proxy", "discovery-fallback", "config-file",
       // listeners: https only, on cke's addresses and ports
       "listen-client-urls", "advertise-client-urls", "listen-peer-urls",
       // TLS and client-certificate authentication
@@ -233,9 +238,9 @@ void check_extra_arg(Reader& r, const std::string& flag, const std::string& path
 // The dynamic loader's and libc's variables that change what code runs or where it reads
 // from; and ETCD_* variables are etcd's flags by another name.
 void check_extra_env(Reader& r, const std::string& name, const std::string& path) {
-  static const std::set<std::string> loader{"GCONV_PATH", "GETCONF_DIR", "HOSTALIASES",
-                                            "LOCALDOMAIN", "LOCPATH", "MALLOC_TRACE", "NLSPATH",
-                                            "RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR"};
+  static const std::set<std::string> loader{
+      "GCONV_PATH", "GETCONF_DIR",      "HOSTALIASES", "LOCALDOMAIN", "LOCPATH", "MALLOC_TRACE",
+      "NLSPATH",    "RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR",      "TZDIR"};
   if (name.empty() || name.find_first_of("=\0", 0, 2) != std::string::npos) {
     r.fail(path, "invalid environment variable name \"" + name + "\"");
   }
@@ -451,30 +456,13 @@ std::vector<Node> ClusterConfig::control_plane() const {
   return out;
 }
 
-ParsedConfig parse_cluster_config(const std::string& yaml_text, const std::string& source) {
-  if (yaml_text.size() > kMaxClusterYamlBytes) {
-    throw Error(source + ": " + std::to_string(yaml_text.size()) +
-                    " bytes; a cluster.yml may be at most " +
-                    std::to_string(kMaxClusterYamlBytes / 1024) + " KiB",
-                CKE_INVALID_ARGUMENT);
-  }
-  Reader r(source);
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw Error(source + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg,
-                CKE_INVALID_ARGUMENT);
-  }
-  if (!root.IsMap()) {
-    throw Error(source + ": expected a mapping with name and nodes", CKE_INVALID_ARGUMENT);
-  }
+namespace {
+
+void parse_root(Reader& r, const YAML::Node& root, ClusterConfig& config) {
   r.check_keys(
       root, "",
       {"name", "nodes", "options", "etcd_backup", "service_subnet", "pod_subnet", "dns_servers",
        "dns_service", "ssh_key", "taint_control_plane", "reboot", "repair", "cpu_reservation"});
-  ParsedConfig out;
-  auto& config = out.config;
   if (!root["name"]) {
     r.fail("name", "missing: give the cluster a name");
   }
@@ -488,6 +476,65 @@ ParsedConfig parse_cluster_config(const std::string& yaml_text, const std::strin
   }
   parse_options(r, root["options"], config);
   parse_backup(r, root["etcd_backup"], config);
+}
+
+// The offset of the first byte that is not part of well-formed UTF-8, or npos.
+size_t invalid_utf8_at(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const size_t length = byte < 0x80           ? 1
+                          : (byte >> 5) == 0x6  ? 2
+                          : (byte >> 4) == 0xe  ? 3
+                          : (byte >> 3) == 0x1e ? 4
+                                                : 0;
+    if (length == 0 || i + length > text.size()) {
+      return i;
+    }
+    for (size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) {
+        return i;
+      }
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+ParsedConfig parse_cluster_config(const std::string& yaml_text, const std::string& source) {
+  if (yaml_text.size() > kMaxClusterYamlBytes) {
+    throw Error(source + ": " + std::to_string(yaml_text.size()) +
+                    " bytes; a cluster.yml may be at most " +
+                    std::to_string(kMaxClusterYamlBytes / 1024) + " KiB",
+                CKE_INVALID_ARGUMENT);
+  }
+  // Names and values end up in JSON (plugin configuration, cluster get): only UTF-8 text can
+  // (a byte 0xFF in a storage path once reached nlohmann's dump uncaught: fuzz_cluster_yml).
+  if (const size_t bad = invalid_utf8_at(yaml_text); bad != std::string_view::npos) {
+    throw Error(source + ": byte " + std::to_string(bad) + " is not UTF-8 text",
+                CKE_INVALID_ARGUMENT);
+  }
+  Reader r(source);
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw Error(source + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg,
+                CKE_INVALID_ARGUMENT);
+  }
+  if (!root.IsMap()) {
+    throw Error(source + ": expected a mapping with name and nodes", CKE_INVALID_ARGUMENT);
+  }
+  ParsedConfig out;
+  try {
+    parse_root(r, root, out.config);
+  } catch (const YAML::Exception& e) {
+    // Every path above reports its field; this is the net under them, so that no YAML input
+    // ends a process.
+    throw Error(source + ": " + e.msg, CKE_INVALID_ARGUMENT);
+  }
   out.warnings = std::move(r.warnings_);
   return out;
 }

@@ -199,3 +199,18 @@ TEST(ClusterConfigHardening, KeysMustBeScalars) {
 }
 
 }  // namespace
+
+namespace {
+
+// Inputs fuzz_cluster_yml found (kept in fuzz/corpus/cluster_yml as regression seeds).
+TEST(ClusterConfigFuzzFindings, InvalidUtf8IsRefusedNotThrownAsAJsonError) {
+  EXPECT_THAT(error_of(kHeader + "etcd_backup:\n  storage: {plugin: local, config: {dir: /b\xff}}\n"),
+              HasSubstr("is not UTF-8 text"));
+}
+
+TEST(ClusterConfigFuzzFindings, AMissingBindDestinationIsNamed) {
+  EXPECT_THAT(error_of(kHeader + "options:\n  kubelet:\n    extra_binds:\n    - source: /mnt\n"),
+              HasSubstr("options.kubelet.extra_binds[0].destination: missing"));
+}
+
+}  // namespace

@@ -8,6 +8,7 @@
 
 #include "cli/cke/api_names.hpp"
 #include "cli/common/duration.hpp"
+#include "core/backup/backup_name.hpp"
 #include "core/backup/trailer_check.hpp"
 #include "core/common/error.hpp"
 #include "core/common/failpoints.hpp"
@@ -46,6 +47,15 @@ TEST(Subprocess, AHelperThatHangsIsKilledAtItsDeadline) {
   const auto quick = cke::run_command({"sh", "-c", "echo out; exit 3"}, std::chrono::seconds(10));
   EXPECT_EQ(quick.exit_code, 3);
   EXPECT_EQ(quick.output, "out\n");
+}
+
+TEST(BackupNames, OnlyTheOneSpellingOfARepresentableTime) {
+  EXPECT_TRUE(cke::backup::parse_backup_name("snapshot-20181226_054710.db.gz"));
+  // fuzz_backup_name: years a time point cannot hold overflowed in the conversion.
+  EXPECT_FALSE(cke::backup::parse_backup_name("snapshot-10060912_054710.db"));
+  EXPECT_FALSE(cke::backup::parse_backup_name("snapshot-60181226_054710.db.gz"));
+  EXPECT_FALSE(cke::backup::parse_backup_name("snapshot-20180231_054710.db"));  // 31 February
+  EXPECT_FALSE(cke::backup::parse_backup_name("snapshot-20181226_235960.db"));  // second 60
 }
 
 TEST(PrefixOverlap, OneStartsWithTheOther) {
