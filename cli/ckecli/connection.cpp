@@ -35,8 +35,13 @@ std::string read_tls_file(const std::filesystem::path& path) {
 
 std::unique_ptr<v1::Cke::Stub> Connection::stub() const {
   const std::string target = address();
+  // As for cke's etcd channels (core/etcd/client.cpp): no gRPC-internal retries, whose filter
+  // can abort the process when the server goes away mid-call (cke stopping).
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
   if (target.rfind("unix:", 0) == 0) {
-    return v1::Cke::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+    return v1::Cke::NewStub(
+        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
   }
   // TCP: always mutual TLS.
   std::string dir = tls_dir;
@@ -53,7 +58,7 @@ std::unique_ptr<v1::Cke::Stub> Connection::stub() const {
   tls.pem_root_certs = read_tls_file(std::filesystem::path(dir) / "ca.crt");
   tls.pem_cert_chain = read_tls_file(std::filesystem::path(dir) / "admin.crt");
   tls.pem_private_key = read_tls_file(std::filesystem::path(dir) / "admin.key");
-  return v1::Cke::NewStub(grpc::CreateChannel(target, grpc::SslCredentials(tls)));
+  return v1::Cke::NewStub(grpc::CreateCustomChannel(target, grpc::SslCredentials(tls), args));
 }
 
 void Connection::check(const grpc::Status& status) const {

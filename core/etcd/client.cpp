@@ -32,6 +32,12 @@ Client::Client(std::string endpoint, const TlsIdentity& identity, std::chrono::m
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  // No transparent retries inside gRPC. cke aborted on SIGTERM in
+  // absl::optional<grpc_status_code>::operator* right after members had been killed: gRPC's
+  // retry filter dereferences the grpc-status of a call's trailing metadata without checking
+  // it, and a member that dies mid-call leaves that status absent. cke decides itself what to
+  // retry (every operation is re-decided on the next pass), so the filter only adds that risk.
+  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
   channel_ = grpc::CreateCustomChannel(endpoint_, grpc::SslCredentials(tls), args);
   kv_ = etcdserverpb::KV::NewStub(channel_);
   lease_ = etcdserverpb::Lease::NewStub(channel_);
