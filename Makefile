@@ -1,9 +1,13 @@
 # The two commands of the quick start, and the pieces they are made of.
 #   make run    install what is missing, build, and run cke
-#   make test   install what is missing, build, and run every test
+#   make test   install what is missing, build, and run every test: the release build's tests,
+#               then the sanitizer builds' and a short run of every fuzz target
 #   make stop   stop what `make run` started (cke and its etcd members)
 #   make bench  build and run the benchmarks (minutes; not part of `make test`)
-.PHONY: deps build run stop test bench clean
+#   make fuzz   run every fuzz target for FUZZ_SECONDS (default 300) each
+.PHONY: deps build build-checks run stop test bench fuzz clean
+
+FUZZ_SECONDS ?= 300
 
 deps:
 	bash packaging/install-deps.sh
@@ -12,14 +16,27 @@ build: deps
 	cmake --preset default
 	cmake --build --preset default
 
+# The AddressSanitizer/UndefinedBehaviorSanitizer build, the ThreadSanitizer tests and the fuzz
+# targets (clang), each in a build directory of its own.
+build-checks: deps
+	cmake --preset sanitize
+	cmake --build --preset sanitize
+	cmake --preset tsan
+	cmake --build --preset tsan
+	cmake --preset fuzz
+	cmake --build --preset fuzz
+
 run: build
 	bash packaging/run-local.sh
 
 stop:
 	bash packaging/stop-local.sh
 
-test: build
+test: build build-checks
 	ctest --preset default
+	ctest --preset tsan
+	ctest --preset fuzz
+	ctest --preset sanitize
 
 bench: build
 	build/bench/compress_bench
@@ -27,5 +44,15 @@ bench: build
 	bench/backup_bench.sh 100
 	bench/backup_bench.sh 1024
 
+fuzz: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz
+	for target in build-fuzz/bin/fuzz_*; do \
+	  name=$${target##*/fuzz_}; mkdir -p build-fuzz/fuzz/corpus/$$name; \
+	  $$target -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=build-fuzz/fuzz/$$name- build-fuzz/fuzz/corpus/$$name fuzz/corpus/$$name \
+	    || exit 1; \
+	done
+
 clean:
-	rm -rf build
+	rm -rf build build-sanitize build-tsan build-fuzz

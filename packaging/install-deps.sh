@@ -4,8 +4,8 @@
 set -euo pipefail
 
 packages=(
-  # build
-  cmake pkg-config make
+  # build; clang and its runtimes for the fuzz targets (libFuzzer); gcc's sanitizer runtimes
+  cmake pkg-config make clang libclang-rt-14-dev libasan8 libubsan1 libtsan2
   # libraries
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libssl-dev libyaml-cpp-dev libarchive-dev libboost-dev libboost-filesystem-dev

@@ -51,7 +51,6 @@ struct Options {
   std::vector<std::string> api_sans;  // more names and addresses for the API's certificate
 };
 
-
 // "HOST:PORT" or "[V6]:PORT" → HOST.
 std::string host_of(const std::string& listen) {
   if (!listen.empty() && listen.front() == '[') {

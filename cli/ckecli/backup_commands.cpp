@@ -164,8 +164,7 @@ void backup_get(const BackupOptions& options, const Connection& connection) {
   }
   const backup::Manifest manifest = manifest_from(chunk.manifest());
   // O_EXCL | O_NOFOLLOW: a file or symlink planted under that name is never written through.
-  UniqueFd fd(
-      ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  UniqueFd fd(::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd) {
     throw Error("cannot create " + partial.string() + ": " + std::strerror(errno), CKE_UNAVAILABLE);
   }

@@ -117,7 +117,9 @@ void add_etcd_commands(CLI::App& app, const Connection& connection) {
   });
 
   auto* issue = etcd->add_subcommand("issue", "issue a client certificate for USER");
-  issue->add_option("--ttl", options->ttl, "validity, a Go duration (24h, 90m, 1h30m); at most 87600h")
+  issue
+      ->add_option("--ttl", options->ttl,
+                   "validity, a Go duration (24h, 90m, 1h30m); at most 87600h")
       ->default_str("87600h");
   add_cert_output_flag(*issue, options->cert_output);
   options->key_type = "ecdsa";

@@ -7,8 +7,8 @@
 #include "core/common/names.hpp"
 #include "core/controller/member_command.hpp"
 #include "core/controller/member_launch.hpp"
-#include "core/pki/revocation.hpp"
 #include "core/pki/certificate_issuer.hpp"
+#include "core/pki/revocation.hpp"
 #include "core/users/prefix_user.hpp"
 
 namespace cke::api {
@@ -95,9 +95,8 @@ std::shared_ptr<etcd::Client> ApiService::healthy_client() {
 plugin::IssuedCertificate ApiService::issue_recorded(const std::string& user,
                                                      std::chrono::seconds ttl, uint32_t key_type) {
   auto issued = env_.issuer().client(user, ttl, key_type);
-  controller_.update_state([&](state::State& s) {
-    pki::record_issued(s, user, issued, env_.clock().unix_seconds());
-  });
+  controller_.update_state(
+      [&](state::State& s) { pki::record_issued(s, user, issued, env_.clock().unix_seconds()); });
   return issued;
 }
 
@@ -128,7 +127,9 @@ grpc::Status ApiService::CertList(grpc::ServerContext*, const v1::Empty*,
       out->set_common_name(c.common_name);
       out->set_not_after(format_utc(std::chrono::system_clock::from_time_t(c.not_after)));
       out->set_revoked(c.revoked_at != 0);
-      out->set_revoked_at(c.revoked_at != 0 ? format_utc(std::chrono::system_clock::from_time_t(c.revoked_at)) : "");
+      out->set_revoked_at(c.revoked_at != 0
+                              ? format_utc(std::chrono::system_clock::from_time_t(c.revoked_at))
+                              : "");
     }
   });
 }

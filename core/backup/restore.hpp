@@ -28,5 +28,4 @@ void restore_cluster(controller::Environment& env, const config::ClusterConfig& 
 void resume_restore(controller::Environment& env, const config::ClusterConfig& config,
                     state::State& state);
 
-
 }  // namespace cke::backup

@@ -72,9 +72,9 @@ SnapshotFile::SnapshotFile(stream::ByteReader& raw, const fs::path& dir) {
     while (const size_t n = raw.read(buf)) {
       check.update({buf.data(), n});
       if (check.size() > kMaxSnapshotBytes) {
-        throw Error("the snapshot goes on past " + mib(kMaxSnapshotBytes) +
-                        ", the most a restore takes",
-                    CKE_OUT_OF_RANGE);
+        throw Error(
+            "the snapshot goes on past " + mib(kMaxSnapshotBytes) + ", the most a restore takes",
+            CKE_OUT_OF_RANGE);
       }
       if (check.size() >= next_space_check) {
         check_upload_room(dir, 0);

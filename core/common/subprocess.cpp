@@ -49,9 +49,10 @@ CommandResult run_command(const std::vector<std::string>& argv, std::chrono::sec
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     pollfd ready{read_end.get(), POLLIN, 0};
-    const int polled = left.count() > 0 ? ::poll(&ready, 1, static_cast<int>(std::min<int64_t>(
-                                                                 left.count(), 60000)))
-                                        : 0;
+    const int polled =
+        left.count() > 0
+            ? ::poll(&ready, 1, static_cast<int>(std::min<int64_t>(left.count(), 60000)))
+            : 0;
     if (polled < 0 && errno == EINTR) {
       continue;
     }

@@ -42,21 +42,19 @@ plugin::IssuedCertificate CertificateIssuer::peer(const config::Node& node) {
 
 std::string CertificateIssuer::client_crl(const std::vector<plugin::RevokedCertificate>& revoked) {
   const int64_t now = clock_.unix_seconds();
-  return backend_.sign_crl("client", revoked, now - 60,
-                           now + std::chrono::duration_cast<std::chrono::seconds>(
-                                     kMaxCertificateTtl)
-                                     .count());
+  return backend_.sign_crl(
+      "client", revoked, now - 60,
+      now + std::chrono::duration_cast<std::chrono::seconds>(kMaxCertificateTtl).count());
 }
 
 void check_certificate_ttl(std::chrono::seconds ttl, const std::string& what) {
   if (ttl <= std::chrono::seconds(0) || ttl > kMaxCertificateTtl) {
-    throw Error(what + ": must be between 1s and " +
-                    std::to_string(std::chrono::duration_cast<std::chrono::hours>(
-                                       kMaxCertificateTtl)
-                                       .count()) +
-                    "h (10 years, the CAs' own lifetime), got " + std::to_string(ttl.count()) +
-                    " s",
-                CKE_INVALID_ARGUMENT);
+    throw Error(
+        what + ": must be between 1s and " +
+            std::to_string(
+                std::chrono::duration_cast<std::chrono::hours>(kMaxCertificateTtl).count()) +
+            "h (10 years, the CAs' own lifetime), got " + std::to_string(ttl.count()) + " s",
+        CKE_INVALID_ARGUMENT);
   }
 }
 

@@ -16,8 +16,9 @@ namespace cke::pki {
 namespace {
 
 std::string upper(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+  std::transform(text.begin(), text.end(), text.begin(), [](char c) {
+    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  });
   return text;
 }
 
@@ -77,9 +78,9 @@ std::vector<std::string> revoke(state::State& state, const std::string& target, 
     }
   }
   if (!matched && !none_is_fine) {
-    throw Error("no unexpired certificate has serial or user \"" + target +
-                    "\": see ckecli etcd cert list",
-                CKE_NOT_FOUND);
+    throw Error(
+        "no unexpired certificate has serial or user \"" + target + "\": see ckecli etcd cert list",
+        CKE_NOT_FOUND);
   }
   return revoked;
 }

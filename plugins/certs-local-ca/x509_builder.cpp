@@ -59,8 +59,9 @@ KeyPtr generate_key(uint32_t key_type) {
   return KeyPtr(key);
 }
 
-std::string sign_crl_pem(X509* issuer, EVP_PKEY* issuer_key, const std::vector<RevokedEntry>& revoked,
-                         int64_t this_update_unix, int64_t next_update_unix) {
+std::string sign_crl_pem(X509* issuer, EVP_PKEY* issuer_key,
+                         const std::vector<RevokedEntry>& revoked, int64_t this_update_unix,
+                         int64_t next_update_unix) {
   CrlPtr crl(X509_CRL_new());
   if (!crl) {
     openssl_fail("allocating a CRL");

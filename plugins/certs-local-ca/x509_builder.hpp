@@ -31,8 +31,9 @@ struct RevokedEntry {
 };
 
 // A PEM X.509 v2 CRL issued by `issuer`, signed with `issuer_key` (SHA-256), with a CRL number.
-std::string sign_crl_pem(X509* issuer, EVP_PKEY* issuer_key, const std::vector<RevokedEntry>& revoked,
-                         int64_t this_update_unix, int64_t next_update_unix);
+std::string sign_crl_pem(X509* issuer, EVP_PKEY* issuer_key,
+                         const std::vector<RevokedEntry>& revoked, int64_t this_update_unix,
+                         int64_t next_update_unix);
 
 std::string certificate_pem(X509* cert);
 std::string private_key_pem(EVP_PKEY* key);  // PKCS#8, unencrypted

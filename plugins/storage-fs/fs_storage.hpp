@@ -205,13 +205,14 @@ class FsStorage final : public sdk::Storage {
       return false;
     }
     const size_t dot = file.size() - kPartialSuffix.size() - kRandomHex - 1;
-    if (file[dot] != '.' ||
-        file.find_first_not_of("0123456789abcdef", dot + 1) != file.size() - kPartialSuffix.size()) {
+    if (file[dot] != '.' || file.find_first_not_of("0123456789abcdef", dot + 1) !=
+                                file.size() - kPartialSuffix.size()) {
       return false;
     }
     const std::string key = file.substr(1, dot - 1);
     return std::isalnum(static_cast<unsigned char>(key.front())) != 0 &&
-           key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+           key.find_first_not_of(
+               "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
                std::string::npos;
   }
 
@@ -244,8 +245,8 @@ class FsStorage final : public sdk::Storage {
     for (const auto& entry : fs::directory_iterator(dir_, ec)) {
       const std::string file = entry.path().filename().string();
       struct stat st {};
-      if (is_partial_name(file) && ::lstat(entry.path().c_str(), &st) == 0 &&
-          S_ISREG(st.st_mode) && st.st_uid == ::geteuid() && ::unlink(entry.path().c_str()) == 0) {
+      if (is_partial_name(file) && ::lstat(entry.path().c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+          st.st_uid == ::geteuid() && ::unlink(entry.path().c_str()) == 0) {
         sdk::log(CKE_LOG_WARN, name,
                  "removed " + entry.path().string() + ", left by an interrupted write");
       }

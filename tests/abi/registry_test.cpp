@@ -68,8 +68,8 @@ TEST_F(BrokenPlugins, WrongMajorIsRefusedNamingBothVersions) {
 TEST_F(BrokenPlugins, ShortTableIsRefused) {
   const std::string e = errors_of(registry, "short_table.so");
   EXPECT_THAT(e, HasSubstr("plugin \"stubby\": skipped: its compressor table is"));
-  EXPECT_THAT(e, HasSubstr("ABI 1." + std::to_string(CKE_ABI_MINOR) +
-                           " (which it claims) needs at least"));
+  EXPECT_THAT(
+      e, HasSubstr("ABI 1." + std::to_string(CKE_ABI_MINOR) + " (which it claims) needs at least"));
   EXPECT_EQ(registry.find(Kind::compressor, "stubby"), nullptr);
 }
 

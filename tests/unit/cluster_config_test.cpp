@@ -141,7 +141,8 @@ TEST(ClusterConfigHardening, AnAliasBombIsRefusedWithoutExpandingIt) {
 
 TEST(ClusterConfigHardening, AliasesWithinTheBudgetStillWork) {
   const auto parsed = parse_cluster_config(
-      kHeader + "common: &dir {dir: /backups}\netcd_backup:\n  storage: {plugin: local, config: *dir}\n",
+      kHeader +
+          "common: &dir {dir: /backups}\netcd_backup:\n  storage: {plugin: local, config: *dir}\n",
       "cluster.yml");
   EXPECT_EQ(parsed.config.etcd_backup.storage_config, R"({"dir":"/backups"})");
 }
@@ -172,7 +173,9 @@ TEST(ClusterConfigHardening, ExtraEnvRefusesLoaderVariablesAndOwnedEtcdFlags) {
   const auto env_error = [](const std::string& name) {
     return error_of(kHeader + "options:\n  etcd:\n    extra_env: {" + name + ": x}\n");
   };
-  EXPECT_THAT(env_error("LD_PRELOAD"), HasSubstr("options.etcd.extra_env.LD_PRELOAD: LD_PRELOAD changes how etcd is loaded"));
+  EXPECT_THAT(
+      env_error("LD_PRELOAD"),
+      HasSubstr("options.etcd.extra_env.LD_PRELOAD: LD_PRELOAD changes how etcd is loaded"));
   EXPECT_THAT(env_error("LD_LIBRARY_PATH"), HasSubstr("refused"));
   EXPECT_THAT(env_error("GCONV_PATH"), HasSubstr("refused"));
   EXPECT_THAT(env_error("ETCD_CLIENT_CERT_AUTH"), HasSubstr("sets etcd's --client-cert-auth"));
@@ -184,8 +187,8 @@ TEST(ClusterConfigHardening, ExtraEnvRefusesLoaderVariablesAndOwnedEtcdFlags) {
 
 TEST(ClusterConfigHardening, OtherSpellingsOfOneAddressAreDuplicates) {
   const auto nodes = [](const std::string& a, const std::string& b) {
-    return error_of("name: c\nnodes:\n- {address: \"" + a + "\", control_plane: true}\n- {address: \"" +
-                    b + "\"}\n");
+    return error_of("name: c\nnodes:\n- {address: \"" + a +
+                    "\", control_plane: true}\n- {address: \"" + b + "\"}\n");
   };
   EXPECT_THAT(nodes("fd00::1", "fd00:0:0::0:1"), HasSubstr("nodes[1].address: duplicate address"));
   EXPECT_THAT(nodes("fd00::a", "FD00::A"), HasSubstr("duplicate address"));
@@ -204,8 +207,9 @@ namespace {
 
 // Inputs fuzz_cluster_yml found (kept in fuzz/corpus/cluster_yml as regression seeds).
 TEST(ClusterConfigFuzzFindings, InvalidUtf8IsRefusedNotThrownAsAJsonError) {
-  EXPECT_THAT(error_of(kHeader + "etcd_backup:\n  storage: {plugin: local, config: {dir: /b\xff}}\n"),
-              HasSubstr("is not UTF-8 text"));
+  EXPECT_THAT(
+      error_of(kHeader + "etcd_backup:\n  storage: {plugin: local, config: {dir: /b\xff}}\n"),
+      HasSubstr("is not UTF-8 text"));
 }
 
 TEST(ClusterConfigFuzzFindings, AMissingBindDestinationIsNamed) {

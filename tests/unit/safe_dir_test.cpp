@@ -86,8 +86,8 @@ TEST_F(FsStorageOrphans, RemovesOnlyItsOwnPartialFiles) {
   ASSERT_EQ(::chmod(dir_.path().c_str(), 01777), 0);
   const fs::path ours = dir_.path() / ".snapshot-20260101_000000.db.gz.0123456789abcdef.partial";
   const std::vector<fs::path> others = {
-      dir_.path() / ".x.partial",            // another program's
-      dir_.path() / ".session.partial",      // the old naming scheme: not provably ours
+      dir_.path() / ".x.partial",                   // another program's
+      dir_.path() / ".session.partial",             // the old naming scheme: not provably ours
       dir_.path() / ".a.0123456789ABCDEF.partial",  // not our random part
       dir_.path() / "..0123456789abcdef.partial",   // no key
   };

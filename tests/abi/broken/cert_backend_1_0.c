@@ -38,9 +38,12 @@ static int32_t never(cke_cert_backend* instance, const char* ca_name,
   abort();
 }
 
-static const cke_cert_backend_table table = {
-    (uint32_t)offsetof(cke_cert_backend_table, sign_crl), create, destroy, ca_certificate, issue,
-    never};
+static const cke_cert_backend_table table = {(uint32_t)offsetof(cke_cert_backend_table, sign_crl),
+                                             create,
+                                             destroy,
+                                             ca_certificate,
+                                             issue,
+                                             never};
 static const cke_plugin_descriptor descriptor = {sizeof(cke_plugin_descriptor),
                                                  CKE_ABI_MAKE_VERSION(1, 0),
                                                  CKE_KIND_CERT_BACKEND,
