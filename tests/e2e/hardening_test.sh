@@ -8,6 +8,15 @@ e2e_setup 42
 cd "$E2E_DIR"
 sed -i 's/^    extra_args: .*$/&\n    extra_env: {GOMAXPROCS: "2"}/' cluster.yml
 
+# 0. Two processes making the first operator certificates of a data directory at once get one
+#    CA between them (its creation is locked), not two.
+for i in 1 2 3 4; do cke --data-dir "$E2E_DIR/fresh" --issue-admin-cert "$E2E_DIR/admin$i" >/dev/null & done
+wait
+for i in 2 3 4; do
+  cmp -s "admin1/ca.crt" "admin$i/ca.crt" || fail "concurrent --issue-admin-cert made two api CAs"
+done
+rm -rf fresh
+
 # 1. Without CKE_ENABLE_TEST_HOOKS=1 a failpoint is ignored (with a warning), and neither it nor
 #    any other variable of cke's environment reaches a member: only PATH and extra_env.
 start_cke CKE_ENABLE_TEST_HOOKS= CKE_FAILPOINTS=bootstrap.after-intent=crash SNEAKY_VARIABLE=1
