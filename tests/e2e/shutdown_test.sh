@@ -51,34 +51,33 @@ wait_healthy 60
 use_root_certificate
 etcdctl --endpoints=$NODE1:2379 put /shutdown/marker 1 >/dev/null
 
-# 3. SIGTERM during a backup (the stream held 2 s mid-way): clean, and the next backup works.
-stop_cleanly "before the backup"
-start_cke CKE_FAILPOINTS=backup.mid-stream=sleep:2
-wait_healthy 30
-ckecli etcd local-backup --dir "$E2E_DIR/local" >backup.out 2>&1 &
-backup=$!
-wait_until 30 "the backup to stream" grep -q "failpoint backup.mid-stream" cke.log
-sleep "$(random_delay)"
-stop_cleanly "during a backup"
-wait "$backup" 2>/dev/null || true
-start_cke
-wait_healthy 30
+# stop_during WHAT FAILPOINT COMMAND...: cke restarted with FAILPOINT held for 2 s; COMMAND runs
+# in the background until cke reaches the failpoint; then SIGTERM at a random moment of the pause
+# must stop cke cleanly; then cke starts again and the cluster must become healthy.
+stop_during() {
+  local what=$1 point=$2
+  shift 2
+  stop_cleanly "before $what"
+  start_cke CKE_FAILPOINTS="$point=sleep:2"
+  wait_healthy 30
+  "$@" >"$point.out" 2>&1 &
+  local running=$!
+  wait_until 30 "$what to reach $point" grep -q "failpoint $point" cke.log
+  sleep "$(random_delay)"
+  stop_cleanly "during $what"
+  wait "$running" 2>/dev/null || true
+  start_cke
+  wait_healthy 90
+}
+
+# 3. During a backup (its stream held mid-way): the next backup works.
+stop_during "a backup" backup.mid-stream ckecli etcd local-backup --dir "$E2E_DIR/local"
 ckecli etcd local-backup --dir "$E2E_DIR/local" | has "^created backup" || fail "the backup after the stop"
 
-# 4. SIGTERM during a restore (held 2 s after its intent is recorded): clean, and the next start
-#    either rolled it back or finished it; the cluster is healthy with its data.
+# 4. During a restore (held after its intent is recorded): the next start rolls it back or
+#    finishes it, and the cluster has its data.
 snapshot=$(ls "$E2E_DIR"/local/*.db.gz | tail -n 1)
-stop_cleanly "before the restore"
-start_cke CKE_FAILPOINTS=restore.after-intent=sleep:2
-wait_healthy 30
-ckecli etcd restore "$snapshot" --yes >restore.out 2>&1 &
-restore=$!
-wait_until 30 "the restore to start" grep -q "failpoint restore.after-intent" cke.log
-sleep "$(random_delay)"
-stop_cleanly "during a restore"
-wait "$restore" 2>/dev/null || true
-start_cke
-wait_healthy 90
+stop_during "a restore" restore.after-intent ckecli etcd restore "$snapshot" --yes
 [ "$(etcdctl --endpoints=$NODE1:2379 get /shutdown/marker --print-value-only)" = 1 ] || fail "the data after the stop"
 stop_cleanly "at the end"
 echo ok
