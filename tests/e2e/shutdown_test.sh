@@ -40,14 +40,20 @@ for round in 1 2 3; do
   rm -rf data cke.log
 done
 
-# 2. SIGTERM at a random point of a bootstrap, then the next start completes it.
+# 2. SIGTERM at a random point of a bootstrap (once cke has begun an operation: a signal before
+#    main() has run is the default action's), then the next start completes it.
 for round in 1 2 3; do
+  [ ! -d data ] || cke --data-dir data --stop-members >/dev/null
+  rm -rf data
+  : >cke.log
   start_cke
+  wait_until 30 "cke to begin an operation" grep -q "info operation " cke.log
   sleep "$(random_delay)"
   stop_cleanly "bootstrap round $round"
+  start_cke
+  wait_healthy 60
+  [ "$round" = 3 ] || stop_cleanly "after bootstrap round $round"
 done
-start_cke
-wait_healthy 60
 use_root_certificate
 etcdctl --endpoints=$NODE1:2379 put /shutdown/marker 1 >/dev/null
 
