@@ -171,7 +171,7 @@ grpc::Status ApiService::BackupRestore(grpc::ServerContext*, const v1::BackupNam
     const auto transfer = one_restore_transfer();
     // Refused unless the backup verifies (sizes, both hashes, etcd's trailer).
     const auto manifest = backups_.verify(*storage, request->name());
-    backup::check_upload_room(restore_dir(), manifest.raw_size);
+    backup::check_upload_room(env_.data_dir(), manifest.raw_size);
     plugin::Compressor compressor(registry_.require(plugin::Kind::compressor, manifest.compressor));
     std::unique_ptr<backup::SnapshotFile> snapshot;
     stream::through_pipe([&](stream::ByteWriter& writer) { storage->get(request->name(), writer); },
@@ -232,7 +232,8 @@ grpc::Status ApiService::RestoreUpload(grpc::ServerContext*,
     const std::string source = first.file_name();
     const auto transfer = one_restore_transfer();
     // The stored size is all the client can announce; the raw size is checked as it arrives.
-    backup::check_upload_room(restore_dir(), first.size());
+    // Checked on the data directory: DATA_DIR/restore, on its filesystem, may not exist yet.
+    backup::check_upload_room(env_.data_dir(), first.size());
     plugin::Compressor compressor(
         registry_.require(plugin::Kind::compressor, compressor_for(source)));
     UploadReader upload(reader);
