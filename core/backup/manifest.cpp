@@ -1,6 +1,9 @@
 #include "core/backup/manifest.hpp"
 
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <type_traits>
 
 #include "core/common/error.hpp"
 
@@ -21,6 +24,28 @@ std::string to_json(const Manifest& m) {
   return j.dump(2) + "\n";
 }
 
+namespace {
+
+// A whole number that fits T. nlohmann's get<> converts a floating-point value (2e+28) to an
+// integer type without a check, which is undefined behaviour (found by fuzz_manifest).
+template <class T>
+T whole_number(const nlohmann::json& j, const char* key) {
+  const auto& value = j.at(key);
+  const bool fits =
+      std::is_unsigned_v<T>
+          ? value.is_number_unsigned()
+          : value.is_number_integer() &&
+                (!value.is_number_unsigned() ||
+                 value.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max()));
+  if (!fits) {
+    throw nlohmann::json::type_error::create(
+        302, std::string(key) + " must be a whole number in range, got " + value.dump(), &value);
+  }
+  return value.get<T>();
+}
+
+}  // namespace
+
 Manifest manifest_from_json(const std::string& text, const std::string& source) {
   try {
     const auto j = nlohmann::json::parse(text);
@@ -29,9 +54,9 @@ Manifest manifest_from_json(const std::string& text, const std::string& source) 
     m.created_at = j.at("created_at").get<std::string>();
     m.cluster_id = j.value("cluster_id", "");
     m.member = j.value("member", "");
-    m.revision = j.at("revision").get<int64_t>();
-    m.raw_size = j.at("raw_size").get<uint64_t>();
-    m.stored_size = j.at("stored_size").get<uint64_t>();
+    m.revision = whole_number<int64_t>(j, "revision");
+    m.raw_size = whole_number<uint64_t>(j, "raw_size");
+    m.stored_size = whole_number<uint64_t>(j, "stored_size");
     m.raw_sha256 = j.at("raw_sha256").get<std::string>();
     m.stored_sha256 = j.at("stored_sha256").get<std::string>();
     m.compressor = j.at("compressor").get<std::string>();

@@ -9,6 +9,7 @@
 #include "cli/cke/api_names.hpp"
 #include "cli/common/duration.hpp"
 #include "core/backup/backup_name.hpp"
+#include "core/backup/manifest.hpp"
 #include "core/backup/trailer_check.hpp"
 #include "core/common/error.hpp"
 #include "core/common/failpoints.hpp"
@@ -56,6 +57,21 @@ TEST(BackupNames, OnlyTheOneSpellingOfARepresentableTime) {
   EXPECT_FALSE(cke::backup::parse_backup_name("snapshot-60181226_054710.db.gz"));
   EXPECT_FALSE(cke::backup::parse_backup_name("snapshot-20180231_054710.db"));  // 31 February
   EXPECT_FALSE(cke::backup::parse_backup_name("snapshot-20181226_235960.db"));  // second 60
+}
+
+TEST(Manifests, SizesMustBeWholeNumbersInRange) {
+  const auto with = [](const std::string& raw_size, const std::string& revision = "42") {
+    return R"({"name":"snapshot-20181226_054710.db.gz","created_at":"2018-12-26T05:47:10Z",)"
+           R"("revision":)" +
+           revision + R"(,"raw_size":)" + raw_size +
+           R"(,"stored_size":1,"raw_sha256":"a","stored_sha256":"b","compressor":"gzip"})";
+  };
+  EXPECT_EQ(cke::backup::manifest_from_json(with("20512"), "m").raw_size, 20512U);
+  // fuzz_manifest: 2e+28 was converted to uint64_t unchecked (undefined behaviour).
+  for (const auto& bad : {with("20000000000000000000000000512"), with("1.5"), with("-1"),
+                          with("1", "9223372036854775808"), with("\"12\"")}) {
+    EXPECT_THROW(cke::backup::manifest_from_json(bad, "m"), cke::Error) << bad;
+  }
 }
 
 TEST(PrefixOverlap, OneStartsWithTheOther) {
