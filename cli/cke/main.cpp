@@ -94,7 +94,7 @@ std::string read_file(const std::string& path) {
 
 // Stops every member this data directory knows (the bootstrapped set, the control-plane nodes of
 // the applied cluster.yml, and any member directory on disk). Members otherwise outlive cke.
-int stop_members(cke::controller::Environment& env, cke::state::StateStore& store) {
+int stop_members(cke::cluster::Environment& env, cke::state::StateStore& store) {
   const auto state = store.load();
   std::set<std::string> addresses(state.members.begin(), state.members.end());
   if (!state.cluster_yaml.empty()) {
@@ -143,7 +143,7 @@ int run(const Options& options) {
   const cke::SystemClock clock;
   cke::pki::CertificateIssuer issuer(certs, clock);
   cke::announce_test_hooks();
-  cke::controller::Environment env(data_dir, runtime, issuer, store, clock,
+  cke::cluster::Environment env(data_dir, runtime, issuer, store, clock,
                                    cke::Failpoints::from_environment());
   if (options.stop_members) {
     return stop_members(env, store);

@@ -8,13 +8,13 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "cli/ckecli/commands.hpp"
 #include "cli/ckecli/progress.hpp"
 #include "cli/common/output_format.hpp"
 #include "core/backup/backup_name.hpp"
 #include "core/backup/catalog.hpp"
+#include "core/common/random_hex.hpp"
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
 #include "core/common/unique_fd.hpp"
@@ -82,10 +82,7 @@ UniqueFd lock_backup_dir(const std::filesystem::path& dir) {
 // A hidden name of our own beside `out` for the download in progress, never one that exists.
 std::filesystem::path download_name(const std::filesystem::path& dir,
                                     const std::filesystem::path& out) {
-  std::random_device random;
-  char suffix[17];
-  std::snprintf(suffix, sizeof suffix, "%08x%08x", random(), random());
-  return dir / ("." + out.filename().string() + "." + suffix + ".partial");
+  return dir / ("." + out.filename().string() + "." + random_hex() + ".partial");
 }
 
 void local_backup(const BackupOptions& options, const Connection& connection) {

@@ -16,6 +16,7 @@ namespace {
 struct ClusterOptions {
   std::string file;
   std::string output;
+  bool force = false;
 };
 
 nlohmann::ordered_json binds_json(const std::vector<config::Bind>& binds) {
@@ -69,6 +70,9 @@ void add_cluster_commands(CLI::App& app, const Connection& connection) {
 
   auto* set = cluster->add_subcommand("set", "validate FILE and make it the desired cluster");
   set->add_option("FILE", options->file, "cluster.yml")->required();
+  set->add_flag("--force", options->force,
+                "apply even when the file removes half or more of the etcd members at once "
+                "(shrinking on purpose, e.g. 3 to 1)");
   set->callback([options, &connection] {
     std::ifstream in(options->file);
     if (!in) {
@@ -82,6 +86,7 @@ void add_cluster_commands(CLI::App& app, const Connection& connection) {
     v1::ClusterSetRequest request;
     request.set_yaml(text.str());
     request.set_source(options->file);
+    request.set_force(options->force);
     v1::ClusterSetResponse response;
     auto context = call_context();
     connection.check(connection.stub()->ClusterSet(context.get(), request, &response));

@@ -5,9 +5,10 @@
 #include "core/common/clock.hpp"
 #include "core/common/error.hpp"
 #include "core/common/names.hpp"
-#include "core/controller/member_command.hpp"
-#include "core/controller/member_launch.hpp"
+#include "core/cluster/member_command.hpp"
+#include "core/cluster/member_launch.hpp"
 #include "core/pki/certificate_issuer.hpp"
+#include "core/ops/user_ops.hpp"
 #include "core/pki/revocation.hpp"
 #include "core/users/prefix_user.hpp"
 
@@ -45,14 +46,12 @@ void fill_members(const controller::StatusSnapshot& snapshot,
     auto* member = out->Add();
     member->set_name(m.address);
     member->set_address(m.address);
-    if (m.id) {
-      char id[20];
-      std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(*m.id));
-      member->set_id(id);
+    if (m.id && m.in_member_list) {
+      member->set_id(cluster::member_id_hex(*m.id));
     }
     if (snapshot.config) {
-      member->add_peer_urls(controller::peer_url(*snapshot.config, m.address));
-      member->add_client_urls(controller::client_url(*snapshot.config, m.address));
+      member->add_peer_urls(cluster::peer_url(*snapshot.config, m.address));
+      member->add_client_urls(cluster::client_url(*snapshot.config, m.address));
     }
     member->set_is_learner(m.is_learner);
     member->set_runtime_state(state_name(m.runtime.state));
@@ -89,7 +88,7 @@ std::shared_ptr<etcd::Client> ApiService::healthy_client() {
                     snapshot.detail + "); check ckecli status",
                 CKE_UNAVAILABLE);
   }
-  return env_.etcd().client(controller::client_endpoint(*snapshot.config, candidates.front()));
+  return env_.etcd().client(cluster::client_endpoint(*snapshot.config, candidates.front()));
 }
 
 plugin::IssuedCertificate ApiService::issue_recorded(const std::string& user,
@@ -109,7 +108,7 @@ std::vector<std::string> ApiService::revoke_and_publish(state::State& s, const s
   auto serials = pki::revoke(s, target, env_.clock().unix_seconds(), none_is_fine);
   env_.store().save(s);  // recorded before any member is told: a crash republishes at start
   for (const auto& address : s.members) {
-    controller::write_client_crl(env_, s, address);
+    cluster::write_client_crl(env_, s, address);
   }
   return serials;
 }
@@ -152,7 +151,8 @@ grpc::Status ApiService::ClusterSet(grpc::ServerContext*, const v1::ClusterSetRe
                                     v1::ClusterSetResponse* response) {
   return handle([&] {
     const auto warnings = controller_.set_cluster(
-        request->yaml(), request->source().empty() ? "cluster.yml" : request->source());
+        request->yaml(), request->source().empty() ? "cluster.yml" : request->source(),
+        request->force());
     for (const auto& w : warnings) {
       spdlog::warn("{}", w);
       response->add_warnings(w);
@@ -225,23 +225,8 @@ grpc::Status ApiService::UserAdd(grpc::ServerContext*, const v1::UserAddRequest*
     }
     auto client = healthy_client();
     controller_.run_exclusive("user-add", request->user(), [&](state::State&) {
-      if (!request->force()) {
-        users::check_prefix_is_disjoint(*client, request->user(), request->prefix());
-      }
-      const auto result = users::ensure_prefix_user(*client, request->user(), request->prefix(),
-                                                    env_.failpoints(), "user-add");
-      if (result == users::EnsureResult::already_complete) {
-        const auto role = client->role_get(request->user());
-        std::string prefixes;
-        for (const auto& p : role ? users::prefixes_of_role(*role) : std::vector<std::string>{}) {
-          prefixes += (prefixes.empty() ? "" : ", ") + p;
-        }
-        throw Error("user \"" + request->user() + "\" already exists" +
-                        (prefixes.empty() ? "" : " (prefix " + prefixes + ")") +
-                        "; remove it first with ckecli etcd user-remove " + request->user(),
-                    CKE_ALREADY_EXISTS);
-      }
-      response->set_completed_earlier_attempt(result == users::EnsureResult::completed);
+      response->set_completed_earlier_attempt(ops::user_add(
+          *client, request->user(), request->prefix(), request->force(), env_.failpoints()));
     });
   });
 }
@@ -277,18 +262,7 @@ grpc::Status ApiService::UserRemove(grpc::ServerContext*, const v1::UserRemoveRe
     }
     auto client = healthy_client();
     controller_.run_exclusive("user-remove", request->user(), [&](state::State& s) {
-      const bool had_user = client->user_get(request->user()).has_value();
-      const bool had_role = client->role_get(request->user()).has_value();
-      if (!had_user && !had_role) {
-        throw Error("no user \"" + request->user() + "\"", CKE_NOT_FOUND);
-      }
-      if (had_user) {
-        client->user_delete(request->user());
-        env_.failpoint("user-remove.after-user");
-      }
-      if (had_role) {
-        client->role_delete(request->user());
-      }
+      ops::user_remove(*client, request->user(), env_.failpoints());
       // A certificate must not outlive its user: a later user of the same name must not
       // inherit it.
       if (env_.issuer().can_sign_crl()) {

@@ -16,7 +16,7 @@ namespace cke::api {
 
 class ApiService final : public cke::v1::Cke::Service {
  public:
-  ApiService(controller::Controller& controller, controller::Environment& env,
+  ApiService(controller::Controller& controller, cluster::Environment& env,
              backup::BackupService& backups, backup::BackupTarget& target,
              const plugin::Registry& registry)
       : controller_(controller),
@@ -79,7 +79,7 @@ class ApiService final : public cke::v1::Cke::Service {
 
   std::mutex restore_transfer_;
   controller::Controller& controller_;
-  controller::Environment& env_;
+  cluster::Environment& env_;
   backup::BackupService& backups_;
   backup::BackupTarget& target_;
   const plugin::Registry& registry_;

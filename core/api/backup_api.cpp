@@ -6,7 +6,7 @@
 #include "core/api/api_service.hpp"
 #include "core/backup/backup_name.hpp"
 #include "core/backup/catalog.hpp"
-#include "core/backup/restore.hpp"
+#include "core/ops/restore.hpp"
 #include "core/backup/restore_snapshot.hpp"
 #include "core/backup/trailer_check.hpp"
 #include "core/common/error.hpp"
@@ -157,7 +157,7 @@ void ApiService::restore_from_file(const std::string& source, const backup::Snap
     throw Error("no cluster yet: apply one with ckecli cluster set FILE", CKE_FAILED_PRECONDITION);
   }
   controller_.run_exclusive("restore", source, [&](state::State& s) {
-    backup::restore_cluster(env_, *status.config, s, snapshot.path(), source);
+    ops::restore_cluster(env_, *status.config, s, snapshot.path(), source);
   });
   response->set_snapshot_size(snapshot.size());
   response->set_source(source);

@@ -10,23 +10,13 @@
 #include "core/backup/snapshot_reader.hpp"
 #include "core/backup/verify.hpp"
 #include "core/common/error.hpp"
-#include "core/controller/member_command.hpp"
+#include "core/cluster/member_command.hpp"
 #include "core/plugin/compressor.hpp"
 #include "core/stream/hashing.hpp"
 #include "core/stream/memory_stream.hpp"
 #include "core/stream/pipe.hpp"
 
 namespace cke::backup {
-namespace {
-
-std::string hex_id(uint64_t id) {
-  char text[20];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(id));
-  return text;
-}
-
-}  // namespace
-
 std::string BackupService::next_name(const std::string& compressor) {
   const auto extension =
       plugin::Compressor(registry_.require(plugin::Kind::compressor, compressor)).extension();
@@ -56,7 +46,7 @@ Manifest BackupService::produce(const std::string& name, const std::string& comp
   }
   const auto& config = *status.config;
   // Prefer a follower that is in sync: the leader keeps its hands free.
-  const controller::MemberObservation* source = nullptr;
+  const cluster::MemberObservation* source = nullptr;
   for (const auto& m : status.observed.members) {
     if (m.reachable && m.in_sync && (source == nullptr || (source->is_leader && !m.is_leader))) {
       source = &m;
@@ -68,9 +58,9 @@ Manifest BackupService::produce(const std::string& name, const std::string& comp
   // Capture every acknowledged write: a linearizable read gives the newest revision; the member
   // must serve it by itself before its snapshot is taken, on a connection pinned to it.
   const auto any = env_.etcd().client(
-      controller::client_endpoint(config, status.observed.leader.value_or(source->address)));
+      cluster::client_endpoint(config, status.observed.leader.value_or(source->address)));
   const int64_t wanted = any->range("cke/backup", "", false, true).header().revision();
-  auto member = env_.etcd().client(controller::client_endpoint(config, source->address));
+  auto member = env_.etcd().client(cluster::client_endpoint(config, source->address));
   int64_t revision = 0;
   uint64_t cluster_id = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -110,7 +100,7 @@ Manifest BackupService::produce(const std::string& name, const std::string& comp
   Manifest m;
   m.name = name;
   m.created_at = format_utc(check_backup_name(name).time);
-  m.cluster_id = hex_id(cluster_id);
+  m.cluster_id = cluster::member_id_hex(cluster_id);
   m.member = source->address;
   m.revision = revision;
   m.raw_size = snapshot.size();

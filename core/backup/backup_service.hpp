@@ -17,7 +17,7 @@ namespace cke::backup {
 
 class BackupService {
  public:
-  BackupService(controller::Controller& controller, controller::Environment& env,
+  BackupService(controller::Controller& controller, cluster::Environment& env,
                 const plugin::Registry& registry)
       : controller_(controller), env_(env), registry_(registry) {}
 
@@ -40,7 +40,7 @@ class BackupService {
 
  private:
   controller::Controller& controller_;
-  controller::Environment& env_;
+  cluster::Environment& env_;
   const plugin::Registry& registry_;
   std::mutex one_at_a_time_;
   std::mutex name_mutex_;

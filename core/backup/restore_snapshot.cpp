@@ -8,13 +8,13 @@
 #include <cstdio>
 #include <cstring>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "core/backup/trailer_check.hpp"
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
+#include "core/common/random_hex.hpp"
 #include "core/common/unique_fd.hpp"
 
 namespace fs = std::filesystem;
@@ -36,10 +36,7 @@ std::optional<uint64_t> free_bytes(const fs::path& dir) {
 }
 
 fs::path unique_name(const fs::path& dir) {
-  std::random_device random;
-  char name[40];
-  std::snprintf(name, sizeof name, "snapshot-%08x%08x.db", random(), random());
-  return dir / name;
+  return dir / ("snapshot-" + random_hex() + ".db");
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "core/backup/catalog.hpp"
-#include "core/backup/cron.hpp"
+#include "core/common/cron.hpp"
 #include "core/common/test_hooks.hpp"
 
 namespace cke::backup {

@@ -7,10 +7,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <random>
 #include <string>
 
 #include "core/common/error.hpp"
+#include "core/common/random_hex.hpp"
 #include "core/common/unique_fd.hpp"
 
 namespace cke {
@@ -34,10 +34,9 @@ void sync_directory(const std::filesystem::path& dir) {
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content,
                            mode_t mode) {
-  std::random_device random;
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   const std::filesystem::path temp =
-      dir / ("." + path.filename().string() + ".tmp-" + std::to_string(random()));
+      dir / ("." + path.filename().string() + ".tmp-" + random_hex());
   {
     const UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
     if (!fd) {

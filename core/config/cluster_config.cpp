@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "core/backup/cron.hpp"
+#include "core/common/cron.hpp"
 #include "core/common/error.hpp"
 
 namespace cke::config {
@@ -436,7 +436,7 @@ void parse_backup(Reader& r, const YAML::Node& node, ClusterConfig& config) {
   }
   if (!b.schedule.empty()) {
     try {
-      backup::CronSchedule::parse(b.schedule);
+      CronSchedule::parse(b.schedule);
     } catch (const Error& e) {
       r.fail("etcd_backup.schedule", e.what());
     }

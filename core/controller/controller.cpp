@@ -2,9 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/backup/restore.hpp"
+#include <algorithm>
+
 #include "core/common/error.hpp"
-#include "core/controller/operations.hpp"
+#include "core/ops/run.hpp"
 
 namespace cke::controller {
 namespace {
@@ -22,9 +23,33 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
+// cke changes members one at a time, but a file that drops half or more of them at once is
+// more often a mistake (a truncated node list) than a plan; shrinking on purpose takes --force.
+void check_membership_step(const config::ClusterConfig& config,
+                           const std::vector<std::string>& members, const std::string& source) {
+  std::vector<std::string> wanted;
+  for (const auto& node : config.control_plane()) {
+    wanted.push_back(node.address);
+  }
+  std::vector<std::string> dropped;
+  for (const auto& member : members) {
+    if (std::find(wanted.begin(), wanted.end(), member) == wanted.end()) {
+      dropped.push_back(member);
+    }
+  }
+  if (dropped.empty() || dropped.size() * 2 < members.size()) {
+    return;
+  }
+  throw Error(source + ": it removes " + std::to_string(dropped.size()) + " of the " +
+                  std::to_string(members.size()) + " etcd members at once (" + joined(dropped) +
+                  "), which risks the cluster's quorum; remove fewer than half at a time, or "
+                  "give --force to shrink on purpose",
+              CKE_FAILED_PRECONDITION);
+}
+
 }  // namespace
 
-Controller::Controller(Environment& env) : env_(env) {
+Controller::Controller(cluster::Environment& env) : env_(env) {
   state::State s = env_.store().load();
   // An operation recorded as running when cke stopped was interrupted; it is decided again.
   bool changed = false;
@@ -53,7 +78,7 @@ StatusSnapshot Controller::status() const {
   return status_;
 }
 
-void Controller::publish(const state::State& s) {
+void Controller::adopt_state(const state::State& s) {
   const std::lock_guard lock(data_mutex_);
   state_ = s;
 }
@@ -71,7 +96,7 @@ int64_t Controller::record_start(state::State& s, const std::string& name,
     s.history.erase(s.history.begin());
   }
   env_.store().save(s);
-  publish(s);
+  adopt_state(s);
   return record.id;
 }
 
@@ -85,7 +110,7 @@ void Controller::record_finish(state::State& s, int64_t id, const std::string& r
     }
   }
   env_.store().save(s);
-  publish(s);
+  adopt_state(s);
 }
 
 void Controller::run_exclusive(const std::string& name, const std::string& target,
@@ -107,7 +132,7 @@ void Controller::update_state(const std::function<void(state::State&)>& change) 
   state::State s = state();
   change(s);
   env_.store().save(s);
-  publish(s);
+  adopt_state(s);
 }
 
 void Controller::run_recorded(const std::string& name, const std::string& target,
@@ -137,7 +162,7 @@ void Controller::run_recorded(const std::string& name, const std::string& target
 }
 
 std::vector<std::string> Controller::set_cluster(const std::string& yaml,
-                                                 const std::string& source) {
+                                                 const std::string& source, bool force) {
   auto parsed = config::parse_cluster_config(yaml, source);  // throws before anything changes
   if (!parsed.config.etcd_backup.pvc_name.empty()) {
     parsed.warnings.push_back(
@@ -154,21 +179,13 @@ std::vector<std::string> Controller::set_cluster(const std::string& yaml,
   {
     const std::lock_guard lock(operation_mutex_);
     state::State s = state();
-    if (s.bootstrap_started) {
-      std::vector<std::string> now;
-      for (const auto& node : parsed.config.control_plane()) {
-        now.push_back(node.address);
-      }
-      if (now != s.members) {
-        parsed.warnings.push_back(
-            source + ": the control-plane nodes differ from the bootstrapped members (" +
-            joined(s.members) + "); membership changes are not applied yet");
-      }
+    if (s.bootstrap_started && !force) {
+      check_membership_step(parsed.config, s.members, source);
     }
     s.cluster_yaml = yaml;
     s.cluster_source = source;
     env_.store().save(s);
-    publish(s);
+    adopt_state(s);
     // What reads the configuration between passes (a backup taken right after `cluster set`)
     // sees the new one at once, not after the next pass.
     const std::lock_guard data_lock(data_mutex_);
@@ -195,22 +212,6 @@ void Controller::wake() {
   wake_cv_.notify_all();
 }
 
-void Controller::execute(const config::ClusterConfig& config, state::State& s,
-                         const Decision& decision, const ClusterObservation& observed) {
-  switch (*decision.operation) {
-    case OperationKind::bootstrap: bootstrap(env_, config, s, decision.targets); break;
-    case OperationKind::resume_bootstrap:
-      resume_bootstrap(env_, config, s, decision.targets);
-      break;
-    case OperationKind::complete_bootstrap: complete_bootstrap(env_, s, observed); break;
-    case OperationKind::start_member:
-      start_member(env_, config, s, decision.targets.front());
-      break;
-    case OperationKind::auth_setup: auth_setup(env_, config, s, observed); break;
-    case OperationKind::resume_restore: backup::resume_restore(env_, config, s); break;
-  }
-}
-
 bool Controller::pass() {
   const std::lock_guard lock(operation_mutex_);
   state::State s = state();
@@ -228,20 +229,25 @@ bool Controller::pass() {
     status_ = {"blocked", e.what(), std::nullopt, {}};
     return false;
   }
-  const ClusterObservation observed = observe(env_, config, member_addresses(config, s));
+  const auto observed = cluster::observe(env_, config, observed_addresses(config, s));
   const Decision decision = decide(config, s, observed);
   {
     const std::lock_guard data_lock(data_mutex_);
-    status_ = {decision.phase, decision.detail, config, observed};
+    if (status_.phase != ops::phase_name(decision.phase) || status_.detail != decision.detail) {
+      spdlog::info("{}: {}", ops::phase_name(decision.phase), decision.detail);
+    }
+    status_ = {ops::phase_name(decision.phase), decision.detail, config, observed};
   }
   if (!decision.operation) {
     return false;
   }
-  const std::string name = operation_name(*decision.operation);
-  const int64_t id = record_start(s, name, joined(decision.targets));
-  spdlog::info("operation {} {}: {}", name, joined(decision.targets), decision.detail);
+  const std::string name = ops::operation_name(*decision.operation);
+  const std::string targets = joined(ops::operation_targets(*decision.operation));
+  const int64_t id = record_start(s, name, targets);
+  spdlog::info("operation {} {}: {}", name, targets, decision.detail);
   try {
-    execute(config, s, decision, observed);
+    ops::Context context{env_, config, s, observed};
+    ops::run(context, *decision.operation);
     record_finish(s, id, "ok", "");
   } catch (const std::exception& e) {
     spdlog::error("operation {} failed: {}", name, e.what());

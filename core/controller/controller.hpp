@@ -13,8 +13,8 @@
 
 #include "core/config/cluster_config.hpp"
 #include "core/controller/decision.hpp"
-#include "core/controller/environment.hpp"
-#include "core/controller/observation.hpp"
+#include "core/cluster/environment.hpp"
+#include "core/cluster/observation.hpp"
 #include "core/state/state.hpp"
 
 namespace cke::controller {
@@ -23,12 +23,12 @@ struct StatusSnapshot {
   std::string phase = "starting";
   std::string detail;
   std::optional<config::ClusterConfig> config;
-  ClusterObservation observed;
+  cluster::ClusterObservation observed;
 };
 
 class Controller {
  public:
-  explicit Controller(Environment& env);
+  explicit Controller(cluster::Environment& env);
 
   // Runs passes until `stop` is requested.
   void run(const std::stop_token& stop);
@@ -36,7 +36,10 @@ class Controller {
   bool pass();
 
   // Applies cluster.yml text (validated; a refused file changes nothing). Returns the warnings.
-  std::vector<std::string> set_cluster(const std::string& yaml, const std::string& source);
+  // A file that removes half or more of the members at once, or all of them, is refused unless
+  // `force`.
+  std::vector<std::string> set_cluster(const std::string& yaml, const std::string& source,
+                                       bool force = false);
   // Applies `yaml` only when no cluster is applied yet; returns false (and changes nothing) if one
   // is.
   bool set_cluster_if_none(const std::string& yaml, const std::string& source,
@@ -65,11 +68,10 @@ class Controller {
   int64_t record_start(state::State& s, const std::string& name, const std::string& target);
   void record_finish(state::State& s, int64_t id, const std::string& result,
                      const std::string& message);
-  void publish(const state::State& s);
-  void execute(const config::ClusterConfig& config, state::State& s, const Decision& decision,
-               const ClusterObservation& observed);
+  // Makes `s` the state that state() returns (it is saved already).
+  void adopt_state(const state::State& s);
 
-  Environment& env_;
+  cluster::Environment& env_;
   std::mutex operation_mutex_;  // one operation at a time (loop passes and API changes)
   mutable std::mutex data_mutex_;
   state::State state_;

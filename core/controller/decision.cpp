@@ -1,17 +1,16 @@
 #include "core/controller/decision.hpp"
 
+#include <algorithm>
+
 namespace cke::controller {
 namespace {
 
-std::vector<std::string> with_state(const ClusterObservation& observed, plugin::MemberState state) {
-  std::vector<std::string> out;
-  for (const auto& m : observed.members) {
-    if (m.runtime.state == state) {
-      out.push_back(m.address);
-    }
-  }
-  return out;
-}
+using cluster::ClusterObservation;
+using cluster::MemberObservation;
+using ops::Phase;
+using plugin::MemberState;
+
+size_t quorum_of(size_t voters) { return voters / 2 + 1; }
 
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
@@ -21,25 +20,22 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
-}  // namespace
-
-const char* operation_name(OperationKind kind) {
-  switch (kind) {
-    case OperationKind::bootstrap: return "bootstrap";
-    case OperationKind::resume_bootstrap: return "resume-bootstrap";
-    case OperationKind::complete_bootstrap: return "complete-bootstrap";
-    case OperationKind::start_member: return "start-member";
-    case OperationKind::auth_setup: return "auth-setup";
-    case OperationKind::resume_restore: return "resume-restore";
+template <class Predicate>
+std::vector<std::string> addresses_where(const ClusterObservation& observed, Predicate keep) {
+  std::vector<std::string> out;
+  for (const auto& m : observed.members) {
+    if (keep(m)) {
+      out.push_back(m.address);
+    }
   }
-  return "unknown";
+  return out;
 }
 
-std::vector<std::string> member_addresses(const config::ClusterConfig& config,
-                                          const state::State& state) {
-  if (state.bootstrap_started) {
-    return state.members;
-  }
+bool contains(const std::vector<std::string>& items, const std::string& item) {
+  return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+std::vector<std::string> control_plane(const config::ClusterConfig& config) {
   std::vector<std::string> out;
   for (const auto& node : config.control_plane()) {
     out.push_back(node.address);
@@ -47,102 +43,252 @@ std::vector<std::string> member_addresses(const config::ClusterConfig& config,
   return out;
 }
 
-Decision decide(const config::ClusterConfig& /*config*/, const state::State& state,
-                const ClusterObservation& observed) {
-  const auto absent = with_state(observed, plugin::MemberState::absent);
-  const auto stopped = with_state(observed, plugin::MemberState::stopped);
-  const size_t total = observed.members.size();
-
-  if (!state.restore_phase.empty()) {
-    return {"restoring",
-            "resuming the restore from " + state.restore_source,
-            OperationKind::resume_restore,
-            {}};
+std::string member_errors(const ClusterObservation& observed) {
+  std::string why = observed.error;
+  for (const auto& m : observed.members) {
+    if (!m.error.empty()) {
+      why += (why.empty() ? "" : "; ") + m.address + ": " + m.error;
+    }
   }
+  return why;
+}
+
+Decision decide_bootstrap(const state::State& state, const ClusterObservation& observed) {
+  const auto absent = addresses_where(observed, [](const auto& m) { return m.data_lost(); });
   if (!state.bootstrap_started) {
-    if (absent.size() == total) {
-      return {"bootstrapping", "starting " + std::to_string(total) + " members",
-              OperationKind::bootstrap, absent};
+    if (absent.size() == observed.members.size()) {
+      return {Phase::bootstrapping, "starting " + std::to_string(absent.size()) + " members",
+              ops::Bootstrap{absent}};
     }
-    std::vector<std::string> with_data;
-    for (const auto& m : observed.members) {
-      if (m.runtime.state != plugin::MemberState::absent) {
-        with_data.push_back(m.address);
-      }
-    }
-    return {"blocked",
+    const auto with_data = addresses_where(observed, [](const auto& m) { return !m.data_lost(); });
+    return {Phase::blocked,
             "member data exists on " + joined(with_data) +
                 " but this data directory records no bootstrap; move that data away or use the "
                 "data directory that created it",
-            std::nullopt,
-            {}};
+            std::nullopt};
   }
+  const auto not_running = addresses_where(
+      observed, [](const auto& m) { return m.runtime.state != MemberState::running; });
+  if (!not_running.empty()) {
+    return {Phase::bootstrapping, "starting " + joined(not_running),
+            ops::ResumeBootstrap{not_running}};
+  }
+  if (observed.healthy()) {
+    return {Phase::bootstrapping, "all members healthy", ops::CompleteBootstrap{}};
+  }
+  return {Phase::bootstrapping,
+          "waiting for the members to become healthy" +
+              (observed.error.empty() ? "" : ": " + observed.error),
+          std::nullopt};
+}
 
-  if (!state.bootstrapped) {
-    std::vector<std::string> not_running = absent;
-    not_running.insert(not_running.end(), stopped.begin(), stopped.end());
-    if (!not_running.empty()) {
-      return {"bootstrapping", "starting " + joined(not_running), OperationKind::resume_bootstrap,
-              not_running};
+// No quorum write, or no member list: nothing destructive, only starting what has data.
+Decision decide_without_quorum(const state::State& state, const ClusterObservation& observed) {
+  std::vector<std::string> voters;
+  for (const auto& m : observed.members) {
+    const bool voter = observed.member_list_known ? m.in_member_list && !m.is_learner
+                                                  : contains(state.members, m.address);
+    if (voter) {
+      voters.push_back(m.address);
     }
-    if (observed.healthy()) {
-      return {"bootstrapping", "all members healthy", OperationKind::complete_bootstrap, {}};
-    }
-    return {"bootstrapping",
-            "waiting for the members to become healthy" +
-                (observed.error.empty() ? "" : ": " + observed.error),
-            std::nullopt,
-            {}};
   }
+  for (const auto& address : voters) {
+    const auto* m = observed.member(address);
+    if (m->runtime_known && m->runtime.state == MemberState::stopped) {
+      return {Phase::starting_members, "starting " + address + " (its data is intact)",
+              ops::StartMember{address}};
+    }
+  }
+  std::vector<std::string> running;
+  std::vector<std::string> lost;
+  std::vector<std::string> dead;
+  for (const auto& address : voters) {
+    const auto* m = observed.member(address);
+    (m->runtime.state == MemberState::running ? running : dead).push_back(address);
+    if (m->data_lost()) {
+      lost.push_back(address);
+    }
+  }
+  const size_t quorum = quorum_of(voters.size());
+  if (voters.size() - lost.size() < quorum) {
+    return {Phase::needs_restore,
+            "the data of " + joined(lost) +
+                " is gone and the rest cannot form a quorum: restore from a backup "
+                "(ckecli etcd restore FILE)",
+            std::nullopt};
+  }
+  if (running.size() < quorum) {
+    return {Phase::quorum_lost,
+            "quorum lost: " + joined(dead) + " do not run (" + std::to_string(running.size()) +
+                " of " + std::to_string(voters.size()) +
+                " voters run); nothing is removed or wiped, and cke resumes when they are back",
+            std::nullopt};
+  }
+  const std::string why = member_errors(observed);
+  return {Phase::waiting_for_health,
+          "no quorum write yet" + (why.empty() ? "" : ": " + why), std::nullopt};
+}
 
-  // Bootstrapped: never a new cluster. Lost data is for a restore (or, later, a replacement).
-  if (!absent.empty()) {
-    const size_t quorum = total / 2 + 1;
-    if (total - absent.size() < quorum) {
-      return {"needs-restore",
-              "the data of " + joined(absent) +
-                  " is gone and the rest cannot form a quorum: restore from a backup "
-                  "(ckecli etcd restore FILE)",
-              std::nullopt,
-              {}};
-    }
-    if (!stopped.empty()) {
-      return {"degraded",
-              "starting " + stopped.front(),
-              OperationKind::start_member,
-              {stopped.front()}};
-    }
-    return {"degraded",
-            "the data of " + joined(absent) +
-                " is gone; the other members serve (replacing members is not supported yet)",
-            std::nullopt,
-            {}};
+}  // namespace
+
+std::vector<std::string> observed_addresses(const config::ClusterConfig& config,
+                                            const state::State& state) {
+  if (!state.bootstrap_started) {
+    return control_plane(config);
   }
-  if (!stopped.empty()) {
-    return {"starting-members",
-            "starting " + stopped.front(),
-            OperationKind::start_member,
-            {stopped.front()}};
-  }
-  if (!observed.healthy()) {
-    std::string why = observed.error;
-    for (const auto& m : observed.members) {
-      if (!m.error.empty()) {
-        why += (why.empty() ? "" : "; ") + m.address + ": " + m.error;
+  std::vector<std::string> out = state.members;
+  if (state.bootstrapped) {
+    for (const auto& address : control_plane(config)) {
+      if (!contains(out, address)) {
+        out.push_back(address);
       }
     }
-    return {"waiting-for-health",
-            why.empty() ? "waiting for the members to become healthy" : why,
-            std::nullopt,
-            {}};
+  }
+  return out;
+}
+
+Decision decide(const config::ClusterConfig& config, const state::State& state,
+                const ClusterObservation& observed) {
+  // 1. A restore in progress is finished (or rolled back) before anything else.
+  if (!state.restore_phase.empty()) {
+    return {Phase::restoring, "resuming the restore from " + state.restore_source,
+            ops::ResumeRestore{}};
+  }
+  if (!state.bootstrapped) {
+    return decide_bootstrap(state, observed);
+  }
+  // 2. Quorum lost: no destructive action at all.
+  if (!observed.quorum_write_ok || !observed.member_list_known) {
+    return decide_without_quorum(state, observed);
+  }
+
+  const auto desired = control_plane(config);
+  const auto listed = [](const MemberObservation& m) { return m.in_member_list; };
+  const auto voter = [&](const MemberObservation& m) { return listed(m) && !m.is_learner; };
+  const size_t voters = addresses_where(observed, voter).size();
+  const size_t serving_voters =
+      addresses_where(observed, [&](const auto& m) { return voter(m) && m.serving(); }).size();
+
+  // 3. Finish or undo a half-done membership change.
+  for (const auto& m : observed.members) {
+    const bool wanted = contains(desired, m.address);
+    if (!listed(m)) {
+      // Removed from etcd (by cke before it stopped, or by hand) but a process or data remains.
+      if ((m.runtime_known && m.runtime.state != MemberState::absent) ||
+          contains(state.members, m.address)) {
+        return {Phase::changing_membership,
+                m.address + " is no longer an etcd member; stopping it and dropping its data",
+                ops::DropRemovedMember{m.address}};
+      }
+      continue;
+    }
+    if (!m.started) {
+      if (!wanted) {
+        return {Phase::changing_membership,
+                "removing " + m.address + ", added but never started and not in cluster.yml",
+                ops::RemoveMember{m.address, m.id.value_or(0)}};
+      }
+      if (m.runtime_known && m.runtime.state != MemberState::running) {
+        return {Phase::changing_membership, "starting " + m.address + ", added as a learner",
+                ops::AddLearner{m.address}};
+      }
+      return {Phase::changing_membership, "waiting for learner " + m.address + " to start",
+              std::nullopt};
+    }
+    if (m.is_learner && !wanted) {
+      return {Phase::changing_membership,
+              "removing learner " + m.address + ", no longer a control-plane node in cluster.yml",
+              ops::RemoveMember{m.address, m.id.value_or(0)}};
+    }
+    if (m.is_learner && m.serving() && serving_voters + 1 >= quorum_of(voters + 1)) {
+      return {Phase::changing_membership, "promoting learner " + m.address + ", caught up",
+              ops::Promote{m.address, m.id.value_or(0)}};
+    }
+  }
+
+  // 4. Start stopped members that have data, keeping their member IDs.
+  for (const auto& m : observed.members) {
+    if (listed(m) && m.runtime_known && m.runtime.state == MemberState::stopped) {
+      return {Phase::starting_members, "starting " + m.address + " (its data is intact)",
+              ops::StartMember{m.address}};
+    }
+  }
+
+  // 5. Wait while a member does not serve, unless its data is lost (that is for step 8). A node
+  // the runtime cannot inspect is waited for, never taken for lost.
+  const auto lagging = addresses_where(
+      observed, [&](const auto& m) { return listed(m) && !m.serving() && !m.data_lost(); });
+  if (!lagging.empty()) {
+    const auto* first = observed.member(lagging.front());
+    if (first->is_learner) {
+      return {Phase::changing_membership,
+              "waiting for learner " + first->address + " to catch up" +
+                  (first->error.empty() ? "" : ": " + first->error),
+              std::nullopt};
+    }
+    return {Phase::waiting_for_health, "waiting for " + joined(lagging) + ": " +
+                                           member_errors(observed),
+            std::nullopt};
+  }
+
+  // 6. Remove members of nodes no longer in cluster.yml, one at a time, keeping a quorum. One
+  // that cannot go yet does not hold up the steps below (a replacement may be what it waits for).
+  std::optional<Decision> held;
+  for (const auto& m : observed.members) {
+    if (!voter(m) || contains(desired, m.address)) {
+      continue;
+    }
+    const size_t after = voters - 1;
+    const size_t serving_after = serving_voters - (m.serving() ? 1 : 0);
+    if (after == 0 || serving_after < quorum_of(after)) {
+      held = held.value_or(Decision{
+          Phase::waiting_for_health,
+          "not removing " + m.address + " yet: the " + std::to_string(serving_after) +
+              " voters that serve would not form a quorum of " + std::to_string(after),
+          std::nullopt});
+      continue;
+    }
+    return {Phase::changing_membership,
+            "removing " + m.address + ", no longer a control-plane node in cluster.yml",
+            ops::RemoveMember{m.address, m.id.value_or(0)}};
+  }
+
+  // 7. Add missing control-plane members, as learners first.
+  for (const auto& address : desired) {
+    const auto* m = observed.member(address);
+    if (m == nullptr || !listed(*m)) {
+      return {Phase::changing_membership,
+              "adding " + address + " as a learner (a control-plane node without a member)",
+              ops::AddLearner{address}};
+    }
+  }
+
+  // 8. Replace a member whose process is gone and whose data is lost.
+  for (const auto& m : observed.members) {
+    if (!listed(m) || !m.data_lost()) {
+      continue;
+    }
+    const size_t after = voters - (m.is_learner ? 0 : 1);
+    if (serving_voters < quorum_of(after)) {
+      return {Phase::quorum_lost,
+              "not replacing " + m.address + ": the " + std::to_string(serving_voters) +
+                  " voters that serve would not form a quorum of " + std::to_string(after),
+              std::nullopt};
+    }
+    return {Phase::replacing_member,
+            "replacing " + m.address + ": its process is gone and its data is lost",
+            ops::ReplaceMember{m.address, m.id.value_or(0)}};
+  }
+
+  if (held) {
+    return *held;
   }
   if (!state.auth_enabled) {
-    return {"setting-up-auth",
-            "creating users root and kube-apiserver, then enabling auth",
-            OperationKind::auth_setup,
-            {}};
+    return {Phase::setting_up_auth, "creating users root and kube-apiserver, then enabling auth",
+            ops::AuthSetup{}};
   }
-  return {"healthy", std::to_string(total) + " members healthy and in sync", std::nullopt, {}};
+  return {Phase::healthy,
+          std::to_string(voters) + " members healthy and in sync", std::nullopt};
 }
 
 }  // namespace cke::controller

@@ -7,36 +7,26 @@
 #include <string>
 #include <vector>
 
+#include "core/cluster/observation.hpp"
 #include "core/config/cluster_config.hpp"
-#include "core/controller/observation.hpp"
+#include "core/ops/operation.hpp"
 #include "core/state/state.hpp"
 
 namespace cke::controller {
 
-enum class OperationKind {
-  bootstrap,           // record the intent, start every member with a static initial cluster
-  resume_bootstrap,    // start the members a crashed bootstrap did not start
-  complete_bootstrap,  // the bootstrapped cluster became healthy: record it
-  start_member,        // a stopped member with data
-  auth_setup,          // users root and kube-apiserver, then enable auth
-  resume_restore,      // a restore was interrupted: roll back (staging) or finish (swapping)
-};
-
-const char* operation_name(OperationKind kind);
-
 struct Decision {
-  std::string phase;   // shown by `status`
-  std::string detail;  // one sentence for humans
-  std::optional<OperationKind> operation;
-  std::vector<std::string> targets;  // member addresses the operation acts on
+  ops::Phase phase = ops::Phase::healthy;
+  std::string detail;  // one sentence for humans: what is done or waited for, and why
+  std::optional<ops::Operation> operation;
 };
 
-// The addresses of the etcd members: the bootstrapped set once a bootstrap was recorded, the
-// control-plane nodes before.
-std::vector<std::string> member_addresses(const config::ClusterConfig& config,
-                                          const state::State& state);
+// The addresses to observe: the control-plane nodes before a bootstrap, the bootstrapped set
+// during it, and afterwards the recorded members together with the control-plane nodes (etcd's
+// member list adds any other member it knows).
+std::vector<std::string> observed_addresses(const config::ClusterConfig& config,
+                                            const state::State& state);
 
 Decision decide(const config::ClusterConfig& config, const state::State& state,
-                const ClusterObservation& observed);
+                const cluster::ClusterObservation& observed);
 
 }  // namespace cke::controller

@@ -156,6 +156,12 @@ etcdserverpb::AlarmResponse Client::alarms() {
   return CKE_ETCD_CALL(AlarmResponse, maintenance_, Alarm, etcdserverpb::AlarmRequest());
 }
 
+void Client::move_leader(uint64_t target_id) {
+  etcdserverpb::MoveLeaderRequest r;
+  r.set_targetid(target_id);
+  CKE_ETCD_CALL(MoveLeaderResponse, maintenance_, MoveLeader, r);
+}
+
 void Client::defragment(std::chrono::milliseconds timeout) {
   CKE_ETCD_CALL(DefragmentResponse, maintenance_, Defragment, etcdserverpb::DefragmentRequest(),
                 timeout);

@@ -72,6 +72,8 @@ class Client {
   // Maintenance
   etcdserverpb::StatusResponse status();
   etcdserverpb::AlarmResponse alarms();
+  // Hands leadership to `target_id`; only the leader accepts it.
+  void move_leader(uint64_t target_id);
   void defragment(std::chrono::milliseconds timeout);
   etcdserverpb::HashKVResponse hash_kv(int64_t revision);
   // The snapshot stream of this member. `context` owns the call; set its deadline as needed.

@@ -17,12 +17,12 @@
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <vector>
 
 #include "cke/sdk/plugin.hpp"
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
+#include "core/common/random_hex.hpp"
 #include "core/common/unique_fd.hpp"
 
 namespace cke::plugins::storage_fs {
@@ -192,10 +192,7 @@ class FsStorage final : public sdk::Storage {
 
   // ".KEY.RANDOM.partial": hidden, so never listed, and unique, so two puts never share one.
   static std::string partial_name(const std::string& key) {
-    std::random_device random;
-    char suffix[kRandomHex + 1];
-    std::snprintf(suffix, sizeof suffix, "%08x%08x", random(), random());
-    return "." + key + "." + suffix + std::string(kPartialSuffix);
+    return "." + key + "." + cke::random_hex(kRandomHex) + std::string(kPartialSuffix);
   }
 
   // Whether `file` has the shape partial_name gives, around a plain object key.

@@ -30,6 +30,7 @@ stored_files() { ls -A "$1" 2>/dev/null | grep -v -x -e '.cke-storage.lock' -e '
 e2e_cleanup() {
   local status=$?
   if [ -n "${E2E_DIR:-}" ] && [ -d "$E2E_DIR" ]; then
+    [ -n "${WRITER_PID:-}" ] && kill "$WRITER_PID" 2>/dev/null
     stop_cke
     for mount in ${E2E_MOUNTS:-}; do umount "$mount" 2>/dev/null || true; done
     for pid in ${E2E_STOPPED_PIDS:-}; do kill -CONT "$pid" 2>/dev/null || true; done
@@ -132,4 +133,37 @@ etcdctl_as() {
   shift 2
   env -u ETCDCTL_CERT -u ETCDCTL_KEY -u ETCDCTL_CACERT \
     etcdctl --cacert="$E2E_DIR/etcd-ca.crt" --cert="$cert" --key="$key" "$@"
+}
+
+# start_writer ENDPOINT...: the writer client (tests/support/etcd_writer.cpp) writes a counter
+# under /writer/ through any of the endpoints, recording each acknowledged key. Needs
+# use_root_certificate first.
+start_writer() {
+  local endpoints
+  endpoints=$(IFS=,; echo "$*")
+  : >"$E2E_DIR/acked"
+  "$CKE_TEST_WRITER" "$endpoints" "$ETCDCTL_CACERT" "$ETCDCTL_CERT" "$ETCDCTL_KEY" /writer/ \
+    "$E2E_DIR/acked" >"$E2E_DIR/writer.out" 2>&1 &
+  WRITER_PID=$!
+  wait_until 20 "the writer's first acknowledged write" test -s "$E2E_DIR/acked"
+}
+
+# stop_writer: stops the writer and prints its summary; WRITER_OUTAGE_MS is its longest outage.
+stop_writer() {
+  kill "$WRITER_PID"
+  wait "$WRITER_PID" || fail "the writer failed: $(cat "$E2E_DIR/writer.out")"
+  WRITER_PID=""
+  echo "writer: $(cat "$E2E_DIR/writer.out")"
+  WRITER_OUTAGE_MS=$(sed -n 's/.*longest outage \([0-9]*\) ms.*/\1/p' "$E2E_DIR/writer.out")
+  [ -n "$WRITER_OUTAGE_MS" ] || fail "no summary from the writer: $(cat "$E2E_DIR/writer.out")"
+}
+
+# check_acked_writes ENDPOINT: every write the writer saw acknowledged is readable.
+check_acked_writes() {
+  etcdctl --endpoints="$1" get /writer/ --prefix --keys-only | grep . | sort >"$E2E_DIR/stored"
+  sort "$E2E_DIR/acked" >"$E2E_DIR/acked.sorted"
+  local missing
+  missing=$(comm -23 "$E2E_DIR/acked.sorted" "$E2E_DIR/stored" | wc -l)
+  [ "$missing" -eq 0 ] || fail "$missing acknowledged writes are missing, e.g. $(comm -23 "$E2E_DIR/acked.sorted" "$E2E_DIR/stored" | head -3 | tr '\n' ' ')"
+  echo "all $(wc -l <"$E2E_DIR/acked") acknowledged writes are readable"
 }

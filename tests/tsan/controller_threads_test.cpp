@@ -36,7 +36,7 @@ TEST(ControllerThreads, LoopsStateAndOperationsFromManyThreads) {
   const cke::SystemClock clock;
   cke::pki::CertificateIssuer issuer(certs, clock);
   cke::state::FileStateStore store(dir.path() / "state.json");
-  cke::controller::Environment env(dir.path(), runtime, issuer, store, clock, {});
+  cke::cluster::Environment env(dir.path(), runtime, issuer, store, clock, {});
   cke::controller::Controller controller(env);
   cke::backup::BackupService backups(controller, env, registry);
   cke::backup::BackupTarget target(registry, dir.path());

@@ -1,5 +1,5 @@
 // Cron parsing and next-fire computation against known schedules, in UTC.
-#include "core/backup/cron.hpp"
+#include "core/common/cron.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 
 namespace {
 
-using cke::backup::CronSchedule;
+using cke::CronSchedule;
 
 std::chrono::system_clock::time_point at(const char* text) {  // "2024-02-28T23:59:30Z"
   std::tm utc{};

@@ -1,91 +1,310 @@
-// The controller's decisions from state and observation alone.
+// The controller's decisions as a table: each row is (cluster.yml's control-plane nodes, the
+// recorded state, what was observed) → (operation, targets, phase). A failing row prints its
+// name, which reads as the rule it checks.
 #include "core/controller/decision.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <optional>
+
 namespace {
 
-using cke::controller::ClusterObservation;
+using cke::cluster::ClusterObservation;
+using cke::cluster::MemberObservation;
 using cke::controller::decide;
-using cke::controller::MemberObservation;
-using cke::controller::OperationKind;
+using cke::ops::Phase;
 using cke::plugin::MemberState;
 
-const std::vector<std::string> kMembers = {"127.0.9.1", "127.0.9.2", "127.0.9.3"};
+// How etcd and the runtime see one member.
+enum class Role {
+  none,      // not in etcd's member list
+  voter,     // a started voter
+  learner,   // a started learner
+  unstarted  // a learner added but never started (listed without a name)
+};
 
-ClusterObservation observed(std::vector<MemberState> states, bool healthy) {
-  ClusterObservation o;
-  for (size_t i = 0; i < states.size(); ++i) {
-    MemberObservation m;
-    m.address = kMembers[i];
-    m.runtime.state = states[i];
-    m.in_member_list = m.reachable = m.in_sync = healthy && states[i] == MemberState::running;
-    o.members.push_back(m);
+struct Member {
+  std::string address;
+  std::optional<MemberState> runtime;  // nullopt: the runtime could not inspect the node
+  Role role = Role::voter;
+  bool serving = true;  // answers and is in sync with the health write
+};
+
+struct Observed {
+  std::vector<Member> members;
+  bool quorum = true;     // the health write succeeded
+  bool list_known = true; // a member answered MemberList
+  std::string leader;
+};
+
+struct Row {
+  std::string name;
+  std::vector<std::string> control_plane;
+  cke::state::State state;
+  Observed observed;
+  std::string operation;  // "" for none
+  std::vector<std::string> targets;
+  Phase phase;
+};
+
+constexpr auto R = MemberState::running;
+constexpr auto S = MemberState::stopped;
+constexpr auto A = MemberState::absent;
+constexpr std::nullopt_t unknown = std::nullopt;
+
+const std::string n1 = "127.0.9.1", n2 = "127.0.9.2", n3 = "127.0.9.3", n4 = "127.0.9.4",
+                  n5 = "127.0.9.5";
+
+cke::config::ClusterConfig config_with(const std::vector<std::string>& control_plane) {
+  cke::config::ClusterConfig config;
+  config.name = "test";
+  for (const auto& address : control_plane) {
+    config.nodes.push_back({address, "", "", true});
   }
-  o.quorum_write_ok = healthy;
-  return o;
+  return config;
 }
 
-cke::state::State bootstrapped(bool auth) {
+ClusterObservation observation(const Observed& o) {
+  ClusterObservation out;
+  uint64_t id = 100;
+  for (const auto& m : o.members) {
+    MemberObservation seen;
+    seen.address = m.address;
+    seen.runtime_known = m.runtime.has_value();
+    seen.runtime.state = m.runtime.value_or(MemberState::absent);
+    seen.in_member_list = m.role != Role::none;
+    seen.started = m.role == Role::voter || m.role == Role::learner;
+    seen.is_learner = m.role == Role::learner || m.role == Role::unstarted;
+    if (seen.in_member_list) {
+      seen.id = ++id;
+    }
+    const bool runs = seen.runtime_known && seen.runtime.state == R;
+    seen.reachable = seen.in_sync = runs && m.serving && o.quorum;
+    seen.is_leader = m.address == o.leader;
+    out.members.push_back(seen);
+  }
+  out.quorum_write_ok = o.quorum;
+  out.member_list_known = o.list_known;
+  if (!o.leader.empty()) {
+    out.leader = o.leader;
+  }
+  return out;
+}
+
+cke::state::State fresh() { return {}; }
+
+cke::state::State bootstrap_started(std::vector<std::string> members) {
   cke::state::State s;
-  s.bootstrap_started = s.bootstrapped = true;
-  s.members = kMembers;
+  s.bootstrap_started = true;
+  s.members = std::move(members);
+  return s;
+}
+
+cke::state::State bootstrapped(std::vector<std::string> members, bool auth = true) {
+  auto s = bootstrap_started(std::move(members));
+  s.bootstrapped = true;
   s.auth_enabled = auth;
   return s;
 }
 
-const cke::config::ClusterConfig kConfig;
-constexpr auto R = MemberState::running;
-constexpr auto S = MemberState::stopped;
-constexpr auto A = MemberState::absent;
-
-TEST(Decision, FreshDataDirectoryWithNoMemberDataBootstraps) {
-  const auto d = decide(kConfig, {}, observed({A, A, A}, false));
-  EXPECT_EQ(d.operation, OperationKind::bootstrap);
-  EXPECT_EQ(d.targets, kMembers);
+cke::state::State restoring(const char* phase) {
+  auto s = bootstrapped({n1, n2, n3});
+  s.restore_phase = phase;
+  s.restore_source = "backup-1";
+  return s;
 }
 
-TEST(Decision, ForeignMemberDataWithoutARecordedBootstrapBlocks) {
-  const auto d = decide(kConfig, {}, observed({A, S, A}, false));
-  EXPECT_FALSE(d.operation);
-  EXPECT_EQ(d.phase, "blocked");
+Member voter(const std::string& address, std::optional<MemberState> runtime = R,
+             bool serving = true) {
+  return {address, runtime, Role::voter, serving};
 }
 
-TEST(Decision, AnInterruptedBootstrapIsResumedNeverRepeated) {
-  cke::state::State s;
-  s.bootstrap_started = true;
-  s.members = kMembers;
-  const auto d = decide(kConfig, s, observed({R, A, A}, false));
-  EXPECT_EQ(d.operation, OperationKind::resume_bootstrap);
-  EXPECT_EQ(d.targets, (std::vector<std::string>{"127.0.9.2", "127.0.9.3"}));
-  EXPECT_EQ(decide(kConfig, s, observed({R, R, R}, true)).operation,
-            OperationKind::complete_bootstrap);
-  EXPECT_FALSE(decide(kConfig, s, observed({R, R, R}, false)).operation);
+std::vector<Row> rows() {
+  const std::vector<std::string> three = {n1, n2, n3};
+  const std::vector<std::string> five = {n1, n2, n3, n4, n5};
+  const Observed healthy_three = {{voter(n1), voter(n2), voter(n3)}, true, true, n1};
+  const Observed nothing_runs = {{{n1, A, Role::none, false}, {n2, A, Role::none, false},
+                                  {n3, A, Role::none, false}},
+                                 false, false, ""};
+  return {
+      // Bootstrap.
+      {"a fresh data directory with no member data bootstraps every control-plane node", three,
+       fresh(), nothing_runs, "bootstrap", three, Phase::bootstrapping},
+      {"member data without a recorded bootstrap blocks instead of bootstrapping over it", three,
+       fresh(),
+       {{{n1, A, Role::none, false}, {n2, S, Role::none, false}, {n3, A, Role::none, false}},
+        false, false, ""},
+       "", {}, Phase::blocked},
+      {"a node the runtime cannot inspect is not taken for an empty one before a bootstrap", three,
+       fresh(),
+       {{{n1, A, Role::none, false}, {n2, unknown, Role::none, false}, {n3, A, Role::none, false}},
+        false, false, ""},
+       "", {}, Phase::blocked},
+      {"an interrupted bootstrap is resumed on the members not running, never repeated", three,
+       bootstrap_started(three),
+       {{voter(n1, R, false), {n2, A, Role::none, false}, {n3, A, Role::none, false}},
+        false, false, ""},
+       "resume-bootstrap", {n2, n3}, Phase::bootstrapping},
+      {"a bootstrap whose members all serve is recorded as complete", three,
+       bootstrap_started(three), healthy_three, "complete-bootstrap", {}, Phase::bootstrapping},
+      {"a bootstrap whose members run but have no quorum yet waits", three,
+       bootstrap_started(three),
+       {{voter(n1, R, false), voter(n2, R, false), voter(n3, R, false)}, false, false, ""},
+       "", {}, Phase::bootstrapping},
+
+      // Restore.
+      {"an interrupted restore is finished before anything else", three, restoring("swapping"),
+       nothing_runs, "resume-restore", {}, Phase::restoring},
+      {"a restore interrupted while staging is resumed (rolled back) before anything else", three,
+       restoring("staging"), healthy_three, "resume-restore", {}, Phase::restoring},
+
+      // Quorum lost: nothing destructive.
+      {"every member's data lost means a restore, never a new cluster", three,
+       bootstrapped(three), nothing_runs, "", {}, Phase::needs_restore},
+      {"two of three members' data lost means a restore, and nothing is removed", three,
+       bootstrapped(three),
+       {{voter(n1, A, false), voter(n2, A, false), voter(n3, R, false)}, false, false, ""},
+       "", {}, Phase::needs_restore},
+      {"two of three processes gone with intact data are started again, never removed", three,
+       bootstrapped(three),
+       {{voter(n1, S, false), voter(n2, S, false), voter(n3, R, false)}, false, false, ""},
+       "start-member", {n1}, Phase::starting_members},
+      {"two of three nodes the runtime cannot inspect mean quorum lost, and nothing is done",
+       three, bootstrapped(three),
+       {{voter(n1, unknown, false), voter(n2, unknown, false), voter(n3, R, false)},
+        false, false, ""},
+       "", {}, Phase::quorum_lost},
+      {"members that run but have not elected a leader yet are waited for", three,
+       bootstrapped(three),
+       {{voter(n1, R, false), voter(n2, R, false), voter(n3, R, false)}, false, true, ""},
+       "", {}, Phase::waiting_for_health},
+
+      // Half-done membership changes.
+      {"a learner added but never started is started", {n1, n2, n3, n4},
+       bootstrapped({n1, n2, n3, n4}),
+       {{voter(n1), voter(n2), voter(n3), {n4, A, Role::unstarted, false}}, true, true, n1},
+       "add-learner", {n4}, Phase::changing_membership},
+      {"a learner that is starting is waited for, not added twice", {n1, n2, n3, n4},
+       bootstrapped({n1, n2, n3, n4}),
+       {{voter(n1), voter(n2), voter(n3), {n4, R, Role::unstarted, false}}, true, true, n1},
+       "", {}, Phase::changing_membership},
+      {"a learner added for a node no longer in cluster.yml is removed, not started", three,
+       bootstrapped({n1, n2, n3, n4}),
+       {{voter(n1), voter(n2), voter(n3), {n4, A, Role::unstarted, false}}, true, true, n1},
+       "remove-member", {n4}, Phase::changing_membership},
+      {"a learner that caught up is promoted", {n1, n2, n3, n4}, bootstrapped({n1, n2, n3, n4}),
+       {{voter(n1), voter(n2), voter(n3), {n4, R, Role::learner, true}}, true, true, n1},
+       "promote", {n4}, Phase::changing_membership},
+      {"a learner still catching up is waited for", {n1, n2, n3, n4},
+       bootstrapped({n1, n2, n3, n4}),
+       {{voter(n1), voter(n2), voter(n3), {n4, R, Role::learner, false}}, true, true, n1},
+       "", {}, Phase::changing_membership},
+      {"a started learner of a node dropped from cluster.yml is removed", three,
+       bootstrapped({n1, n2, n3, n4}),
+       {{voter(n1), voter(n2), voter(n3), {n4, R, Role::learner, true}}, true, true, n1},
+       "remove-member", {n4}, Phase::changing_membership},
+      {"a process left running after its member was removed is stopped and its data dropped",
+       three, bootstrapped(three),
+       {{voter(n1), voter(n2), voter(n3), {n4, R, Role::none, false}}, true, true, n1},
+       "drop-removed-member", {n4}, Phase::changing_membership},
+      {"a node whose member was removed is forgotten even when nothing is left on it", three,
+       bootstrapped({n1, n2, n3, n4}),
+       {{voter(n1), voter(n2), voter(n3), {n4, A, Role::none, false}}, true, true, n1},
+       "drop-removed-member", {n4}, Phase::changing_membership},
+
+      // Starting and waiting.
+      {"a crashed member with intact data is started again under its ID, never replaced", three,
+       bootstrapped(three), {{voter(n1), voter(n2, S, false), voter(n3)}, true, true, n1},
+       "start-member", {n2}, Phase::starting_members},
+      {"a member that runs but is not in sync holds every membership change", five,
+       bootstrapped(three), {{voter(n1), voter(n2, R, false), voter(n3)}, true, true, n1},
+       "", {}, Phase::waiting_for_health},
+      {"a member the runtime cannot inspect is waited for, never replaced", three,
+       bootstrapped(three), {{voter(n1), voter(n2, unknown, false), voter(n3)}, true, true, n1},
+       "", {}, Phase::waiting_for_health},
+
+      // Following cluster.yml.
+      {"a control-plane node without a member is added as a learner", {n1, n2, n3, n4},
+       bootstrapped(three), healthy_three, "add-learner", {n4}, Phase::changing_membership},
+      {"control-plane nodes are added one at a time, in cluster.yml's order", five,
+       bootstrapped(three), healthy_three, "add-learner", {n4}, Phase::changing_membership},
+      {"a member of a node dropped from cluster.yml is removed, one at a time", three,
+       bootstrapped(five),
+       {{voter(n1), voter(n2), voter(n3), voter(n4), voter(n5)}, true, true, n1},
+       "remove-member", {n4}, Phase::changing_membership},
+      {"a member of a node no longer control plane is removed even while it leads", {n1, n2},
+       bootstrapped(three), {{voter(n1), voter(n2), voter(n3)}, true, true, n3},
+       "remove-member", {n3}, Phase::changing_membership},
+      {"a removal that would leave too few serving voters waits; a replacement goes first",
+       {n1, n2}, bootstrapped(three),
+       {{voter(n1), voter(n2, A, false), voter(n3)}, true, true, n1},
+       "replace-member", {n2}, Phase::replacing_member},
+      {"the last member is not removed: the node that takes over is added first", {n4}, bootstrapped({n1}),
+       {{voter(n1)}, true, true, n1}, "add-learner", {n4}, Phase::changing_membership},
+
+      // Replacement.
+      {"a member whose process is gone and data lost is replaced", three, bootstrapped(three),
+       {{voter(n1), voter(n2, A, false), voter(n3)}, true, true, n1},
+       "replace-member", {n2}, Phase::replacing_member},
+
+      // Auth and rest.
+      {"auth is set up once the cluster is healthy", three, bootstrapped(three, false),
+       healthy_three, "auth-setup", {}, Phase::setting_up_auth},
+      {"auth is not set up while a member is out of sync", three, bootstrapped(three, false),
+       {{voter(n1), voter(n2), voter(n3, R, false)}, true, true, n1},
+       "", {}, Phase::waiting_for_health},
+      {"a healthy cluster that follows cluster.yml has nothing to do", three,
+       bootstrapped(three), healthy_three, "", {}, Phase::healthy},
+  };
 }
 
-TEST(Decision, AfterBootstrapLostDataMeansRestoreNotANewCluster) {
-  const auto all_gone = decide(kConfig, bootstrapped(true), observed({A, A, A}, false));
-  EXPECT_EQ(all_gone.phase, "needs-restore");
-  EXPECT_FALSE(all_gone.operation);
-  EXPECT_EQ(decide(kConfig, bootstrapped(true), observed({A, A, R}, false)).phase, "needs-restore");
-  const auto one_gone = decide(kConfig, bootstrapped(true), observed({A, R, R}, false));
-  EXPECT_EQ(one_gone.phase, "degraded");
-  EXPECT_FALSE(one_gone.operation);
+// gtest names a row by its sentence instead of dumping its bytes.
+void PrintTo(const Row& row, std::ostream* out) { *out << row.name; }
+
+class DecisionTable : public testing::TestWithParam<Row> {};
+
+TEST_P(DecisionTable, Decides) {
+  const Row& row = GetParam();
+  const auto decision =
+      decide(config_with(row.control_plane), row.state, observation(row.observed));
+  const std::string operation =
+      decision.operation ? cke::ops::operation_name(*decision.operation) : "";
+  EXPECT_EQ(operation, row.operation) << row.name << "\n  (" << decision.detail << ")";
+  if (decision.operation) {
+    EXPECT_EQ(cke::ops::operation_targets(*decision.operation), row.targets) << row.name;
+  }
+  EXPECT_STREQ(cke::ops::phase_name(decision.phase), cke::ops::phase_name(row.phase))
+      << row.name << "\n  (" << decision.detail << ")";
 }
 
-TEST(Decision, StoppedMembersWithDataAreStartedOneAtATime) {
-  const auto d = decide(kConfig, bootstrapped(true), observed({R, S, S}, false));
-  EXPECT_EQ(d.operation, OperationKind::start_member);
-  EXPECT_EQ(d.targets, (std::vector<std::string>{"127.0.9.2"}));
+std::string row_test_name(const testing::TestParamInfo<Row>& info) {
+  std::string out;
+  for (const char c : info.param.name) {
+    out += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
+  }
+  return out;
 }
 
-TEST(Decision, AuthIsSetUpOnceHealthyThenNothingToDo) {
-  EXPECT_EQ(decide(kConfig, bootstrapped(false), observed({R, R, R}, true)).operation,
-            OperationKind::auth_setup);
-  EXPECT_FALSE(decide(kConfig, bootstrapped(false), observed({R, R, R}, false)).operation);
-  const auto d = decide(kConfig, bootstrapped(true), observed({R, R, R}, true));
-  EXPECT_FALSE(d.operation);
-  EXPECT_EQ(d.phase, "healthy");
+INSTANTIATE_TEST_SUITE_P(Rows, DecisionTable, testing::ValuesIn(rows()), row_test_name);
+
+TEST(DecisionTable, QuorumLossNamesTheMembersThatDoNotRun) {
+  const auto d = decide(config_with({n1, n2, n3}), bootstrapped({n1, n2, n3}),
+                        observation({{voter(n1, unknown, false), voter(n2, unknown, false),
+                                      voter(n3, R, false)},
+                                     false, false, ""}));
+  EXPECT_NE(d.detail.find(n1), std::string::npos) << d.detail;
+  EXPECT_NE(d.detail.find(n2), std::string::npos) << d.detail;
+}
+
+TEST(DecisionTable, ObservedAddressesAddControlPlaneNodesOnlyOnceBootstrapped) {
+  const auto config = config_with({n1, n2, n4});
+  EXPECT_EQ(cke::controller::observed_addresses(config, fresh()),
+            (std::vector<std::string>{n1, n2, n4}));
+  EXPECT_EQ(cke::controller::observed_addresses(config, bootstrap_started({n1, n2, n3})),
+            (std::vector<std::string>{n1, n2, n3}));
+  EXPECT_EQ(cke::controller::observed_addresses(config, bootstrapped({n1, n2, n3})),
+            (std::vector<std::string>{n1, n2, n3, n4}));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // cke's own root certificate is short-lived and renewed well before it expires, and renewing it
 // rebuilds the clients (gRPC channel credentials are fixed when a channel is made).
-#include "core/controller/etcd_access.hpp"
+#include "core/cluster/etcd_access.hpp"
 
 #include <gtest/gtest.h>
 
@@ -26,7 +26,7 @@ TEST(EtcdAccess, RenewsItsRootCertificateBeforeExpiryAndRebuildsClients) {
                                    R"({"dir": ")" + (dir.path() / "pki").string() + R"("})");
   FakeClock clock;
   cke::pki::CertificateIssuer issuer(backend, clock);
-  cke::controller::EtcdAccess access(issuer, clock);
+  cke::cluster::EtcdAccess access(issuer, clock);
 
   const auto first = access.client("127.0.9.1:2379");
   EXPECT_EQ(access.client("127.0.9.1:2379"), first)

@@ -10,12 +10,12 @@
 
 #include "core/common/clock.hpp"
 #include "core/common/failpoints.hpp"
-#include "core/controller/etcd_access.hpp"
+#include "core/cluster/etcd_access.hpp"
 #include "core/pki/certificate_issuer.hpp"
 #include "core/plugin/runtime.hpp"
 #include "core/state/state.hpp"
 
-namespace cke::controller {
+namespace cke::cluster {
 
 class Environment {
  public:
@@ -57,4 +57,4 @@ class Environment {
   std::map<std::string, std::unique_ptr<plugin::NodeHandle>> nodes_;
 };
 
-}  // namespace cke::controller
+}  // namespace cke::cluster

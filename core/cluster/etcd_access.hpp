@@ -13,7 +13,7 @@
 #include "core/etcd/client.hpp"
 #include "core/pki/certificate_issuer.hpp"
 
-namespace cke::controller {
+namespace cke::cluster {
 
 inline constexpr std::chrono::seconds kOwnCertificateTtl = std::chrono::hours(1);
 inline constexpr std::chrono::seconds kOwnCertificateRenewBefore = std::chrono::minutes(20);
@@ -36,4 +36,4 @@ class EtcdAccess {
   std::map<std::string, std::shared_ptr<etcd::Client>> clients_;
 };
 
-}  // namespace cke::controller
+}  // namespace cke::cluster

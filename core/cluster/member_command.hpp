@@ -7,7 +7,7 @@
 
 #include "core/config/cluster_config.hpp"
 
-namespace cke::controller {
+namespace cke::cluster {
 
 std::string host_port(const std::string& address, uint16_t port);  // "[::1]:2379" for IPv6
 std::string client_endpoint(const config::ClusterConfig& config,
@@ -24,16 +24,30 @@ inline constexpr const char* kClientCa = "pki/client-ca.crt";
 inline constexpr const char* kPeerCa = "pki/peer-ca.crt";
 inline constexpr const char* kClientCrl = "pki/client-crl.pem";  // revoked client certificates
 
-// etcd with TLS and client-certificate authentication on both client and peer URLs. `members`
-// is the initial cluster (used by etcd only while the data directory is empty). With
+// A member ID as etcd and etcdctl print it: 16 lowercase hexadecimal digits.
+std::string member_id_hex(uint64_t id);
+
+// A new --initial-cluster-token: the cluster name, a purpose ("", "restore") and random digits.
+std::string new_cluster_token(const std::string& cluster_name, const std::string& purpose = "");
+
+// What etcd reads only while its data directory is empty: the members to form or join.
+struct InitialCluster {
+  std::vector<std::string> members;  // addresses; each member's name is its address
+  std::string token;                 // --initial-cluster-token (unused when joining)
+  bool existing = false;             // join a running cluster (a learner) instead of forming one
+};
+
+// "ADDRESS=PEER_URL,…", etcd's --initial-cluster.
+std::string initial_cluster_flag(const config::ClusterConfig& config,
+                                 const std::vector<std::string>& members);
+
+// etcd with TLS and client-certificate authentication on both client and peer URLs. With
 // `check_crl`, client certificates are checked against kClientCrl on every new connection.
 std::vector<std::string> etcd_command(const config::ClusterConfig& config,
-                                      const std::string& address,
-                                      const std::vector<std::string>& members,
-                                      const std::string& cluster_token,
+                                      const std::string& address, const InitialCluster& initial,
                                       const std::filesystem::path& member_dir, bool check_crl);
 
 // "NAME=value" entries from options.etcd.extra_env.
 std::vector<std::string> etcd_environment(const config::ClusterConfig& config);
 
-}  // namespace cke::controller
+}  // namespace cke::cluster

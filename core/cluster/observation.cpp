@@ -1,13 +1,15 @@
-#include "core/controller/observation.hpp"
+#include "core/cluster/observation.hpp"
+
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 
-#include "core/controller/environment.hpp"
-#include "core/controller/member_command.hpp"
+#include "core/cluster/environment.hpp"
+#include "core/cluster/member_command.hpp"
 
-namespace cke::controller {
+namespace cke::cluster {
 
 const MemberObservation* ClusterObservation::member(const std::string& address) const {
   for (const auto& m : members) {
@@ -16,6 +18,37 @@ const MemberObservation* ClusterObservation::member(const std::string& address) 
     }
   }
   return nullptr;
+}
+
+namespace {
+
+// etcd's AlarmType (the project's copy of the proto carries it as an int32).
+std::string alarm_name(int32_t alarm) {
+  switch (alarm) {
+    case 1: return "NOSPACE";
+    case 2: return "CORRUPT";
+    default: return "ALARM-" + std::to_string(alarm);
+  }
+}
+
+}  // namespace
+
+bool MemberObservation::serving() const {
+  return runtime.state == plugin::MemberState::running && reachable && in_sync;
+}
+
+bool MemberObservation::data_lost() const {
+  return runtime_known && runtime.state == plugin::MemberState::absent;
+}
+
+std::string address_of_url(const std::string& url) {
+  const auto scheme = url.find("://");
+  std::string rest = scheme == std::string::npos ? url : url.substr(scheme + 3);
+  if (rest.starts_with("[")) {
+    const auto close = rest.find(']');
+    return close == std::string::npos ? "" : rest.substr(1, close - 1);
+  }
+  return rest.substr(0, rest.find_first_of(":/"));
 }
 
 bool ClusterObservation::all_running() const {
@@ -39,6 +72,7 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
     m.address = address;
     try {
       m.runtime = env.node(address).inspect();
+      m.runtime_known = true;
     } catch (const std::exception& e) {
       m.error = e.what();
     }
@@ -49,9 +83,9 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
   std::optional<uint64_t> leader_id;
   std::string any_reachable;
   std::map<uint64_t, std::string> address_of_id;
-  for (auto& m : out.members) {
+  const auto ask_status = [&](MemberObservation& m) {
     if (m.runtime.state != plugin::MemberState::running) {
-      continue;
+      return;
     }
     try {
       const auto status = env.etcd().client(client_endpoint(config, m.address))->status();
@@ -71,27 +105,70 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
     } catch (const std::exception& e) {
       m.error = e.what();
     }
+  };
+  for (auto& m : out.members) {
+    ask_status(m);
   }
   if (any_reachable.empty()) {
     out.error = "no member answers";
     return out;
   }
 
-  // The member list, as the cluster knows it.
+  // The member list, as the cluster knows it. A member added but never started has no name
+  // yet: it is matched by its peer URL.
+  // Asked of the leader where it answers: a member that was removed may still believe it belongs.
+  const std::string list_source = leader_id && address_of_id.contains(*leader_id)
+                                      ? address_of_id[*leader_id]
+                                      : any_reachable;
   try {
-    const auto list = env.etcd().client(client_endpoint(config, any_reachable))->member_list();
+    const auto list = env.etcd().client(client_endpoint(config, list_source))->member_list();
+    out.member_list_known = true;
     for (const auto& listed : list.members()) {
-      for (auto& m : out.members) {
-        if (listed.name() == m.address || (m.id && *m.id == listed.id())) {
-          m.in_member_list = true;
-          m.id = listed.id();
-          m.is_learner = listed.islearner();
-          address_of_id[listed.id()] = m.address;
+      const std::string url = listed.peerurls().empty() ? "" : listed.peerurls(0);
+      const auto same = [&](const MemberObservation& m) {
+        return listed.name() == m.address || (m.id && *m.id == listed.id()) ||
+               url == peer_url(config, m.address);
+      };
+      auto found = std::find_if(out.members.begin(), out.members.end(), same);
+      if (found == out.members.end()) {
+        const std::string address = listed.name().empty() ? address_of_url(url) : listed.name();
+        if (address.empty()) {
+          continue;
+        }
+        MemberObservation extra;
+        extra.address = address;
+        try {
+          extra.runtime = env.node(address).inspect();
+          extra.runtime_known = true;
+        } catch (const std::exception& e) {
+          extra.error = e.what();
+        }
+        ask_status(extra);
+        out.members.push_back(std::move(extra));
+        found = std::prev(out.members.end());
+      }
+      found->in_member_list = true;
+      found->started = !listed.name().empty();
+      found->id = listed.id();
+      found->is_learner = listed.islearner();
+      address_of_id[listed.id()] = found->address;
+    }
+  } catch (const std::exception& e) {
+    out.error = e.what();
+  }
+  try {
+    const auto alarms = env.etcd().client(client_endpoint(config, any_reachable))->alarms();
+    for (const auto& alarm : alarms.alarms()) {
+      if (const auto it = address_of_id.find(alarm.memberid()); it != address_of_id.end()) {
+        for (auto& m : out.members) {
+          if (m.address == it->second) {
+            m.alarms.push_back(alarm_name(alarm.alarm()));
+          }
         }
       }
     }
   } catch (const std::exception& e) {
-    out.error = e.what();
+    spdlog::debug("could not list alarms: {}", e.what());
   }
   if (leader_id && address_of_id.contains(*leader_id)) {
     out.leader = address_of_id[*leader_id];
@@ -136,4 +213,4 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
   return out;
 }
 
-}  // namespace cke::controller
+}  // namespace cke::cluster

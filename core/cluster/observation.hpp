@@ -9,22 +9,30 @@
 #include "core/config/cluster_config.hpp"
 #include "core/plugin/runtime.hpp"
 
-namespace cke::controller {
+namespace cke::cluster {
 
 class Environment;
 
 struct MemberObservation {
   std::string address;
   plugin::MemberStatus runtime;  // process and data, from the node runtime
+  bool runtime_known = false;    // the runtime answered; otherwise `runtime` means nothing
   std::optional<uint64_t> id;    // from the member list
   bool in_member_list = false;
+  bool started = false;  // listed with a name: its etcd has run (a learner never started has none)
   bool is_learner = false;
   bool reachable = false;  // answered Status
   bool in_sync = false;    // a read served by it alone saw the health write's revision
   bool is_leader = false;
   int64_t db_size = 0;
   int64_t revision = 0;
-  std::string error;  // why it is not reachable or not in sync
+  std::vector<std::string> alarms;  // raised for this member: "NOSPACE", "CORRUPT"
+  std::string error;                // why it is not reachable or not in sync
+
+  // Running, answering and in sync with the health write.
+  [[nodiscard]] bool serving() const;
+  // The runtime says the node has neither a process nor data (not merely that it cannot tell).
+  [[nodiscard]] bool data_lost() const;
 };
 
 struct ClusterObservation {
@@ -33,6 +41,7 @@ struct ClusterObservation {
   int64_t health_revision = 0;
   std::optional<uint64_t> cluster_id;
   std::optional<std::string> leader;  // the leader's address
+  bool member_list_known = false;     // a member answered MemberList
   std::string error;                  // why the quorum write failed
 
   [[nodiscard]] const MemberObservation* member(const std::string& address) const;
@@ -41,8 +50,13 @@ struct ClusterObservation {
   [[nodiscard]] bool healthy() const;
 };
 
-// Inspects every member address through the runtime and, where members run, asks etcd.
+// The address a peer URL names ("https://[::1]:2380" → "::1"); "" when it names none.
+std::string address_of_url(const std::string& url);
+
+// Inspects every member address through the runtime and, where members run, asks etcd. Members
+// etcd lists that `addresses` lacks are observed too (an added learner, a node dropped from
+// cluster.yml).
 ClusterObservation observe(Environment& env, const config::ClusterConfig& config,
                            const std::vector<std::string>& addresses);
 
-}  // namespace cke::controller
+}  // namespace cke::cluster

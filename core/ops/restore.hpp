@@ -12,20 +12,18 @@
 #include <string>
 
 #include "core/config/cluster_config.hpp"
-#include "core/controller/environment.hpp"
+#include "core/cluster/environment.hpp"
 #include "core/state/state.hpp"
 #include "core/stream/byte_stream.hpp"
 
-namespace cke::backup {
+namespace cke::ops {
 
 // Restores every member from `snapshot` (an uncompressed etcd snapshot file with its trailer,
 // already verified). `source` names it in messages and the state.
-void restore_cluster(controller::Environment& env, const config::ClusterConfig& config,
+void restore_cluster(cluster::Environment& env, const config::ClusterConfig& config,
                      state::State& state, const std::filesystem::path& snapshot,
                      const std::string& source);
+// After a crash during a restore, run(Context&, const ResumeRestore&) (core/ops/run.hpp) rolls
+// back (staging) or finishes (swapping).
 
-// After a crash during a restore: rolls back (staging) or finishes (swapping).
-void resume_restore(controller::Environment& env, const config::ClusterConfig& config,
-                    state::State& state);
-
-}  // namespace cke::backup
+}  // namespace cke::ops

@@ -1,6 +1,6 @@
-#include "core/controller/environment.hpp"
+#include "core/cluster/environment.hpp"
 
-namespace cke::controller {
+namespace cke::cluster {
 
 plugin::NodeHandle& Environment::node(const std::string& address) {
   const std::lock_guard lock(nodes_mutex_);
@@ -11,4 +11,4 @@ plugin::NodeHandle& Environment::node(const std::string& address) {
   return *slot;
 }
 
-}  // namespace cke::controller
+}  // namespace cke::cluster

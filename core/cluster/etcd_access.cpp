@@ -1,8 +1,8 @@
-#include "core/controller/etcd_access.hpp"
+#include "core/cluster/etcd_access.hpp"
 
 #include <spdlog/spdlog.h>
 
-namespace cke::controller {
+namespace cke::cluster {
 
 void EtcdAccess::renew_if_needed() {
   if (clock_.now() + kOwnCertificateRenewBefore < expires_) {
@@ -25,4 +25,4 @@ std::shared_ptr<etcd::Client> EtcdAccess::client(const std::string& endpoint) {
   return slot;
 }
 
-}  // namespace cke::controller
+}  // namespace cke::cluster

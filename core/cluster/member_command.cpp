@@ -1,6 +1,10 @@
-#include "core/controller/member_command.hpp"
+#include "core/cluster/member_command.hpp"
 
-namespace cke::controller {
+#include <cstdio>
+
+#include "core/common/random_hex.hpp"
+
+namespace cke::cluster {
 
 std::string host_port(const std::string& address, uint16_t port) {
   const bool v6 = address.find(':') != std::string::npos;
@@ -19,16 +23,28 @@ std::string peer_url(const config::ClusterConfig& config, const std::string& add
   return "https://" + host_port(address, config.etcd.peer_port);
 }
 
-std::vector<std::string> etcd_command(const config::ClusterConfig& config,
-                                      const std::string& address,
-                                      const std::vector<std::string>& members,
-                                      const std::string& cluster_token,
-                                      const std::filesystem::path& member_dir, bool check_crl) {
-  std::string initial_cluster;
+std::string member_id_hex(uint64_t id) {
+  char text[20];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(id));
+  return text;
+}
+
+std::string new_cluster_token(const std::string& cluster_name, const std::string& purpose) {
+  return cluster_name + (purpose.empty() ? "" : "-" + purpose) + "-" + random_hex();
+}
+
+std::string initial_cluster_flag(const config::ClusterConfig& config,
+                                 const std::vector<std::string>& members) {
+  std::string out;
   for (const auto& member : members) {
-    initial_cluster +=
-        (initial_cluster.empty() ? "" : ",") + member + "=" + peer_url(config, member);
+    out += (out.empty() ? "" : ",") + member + "=" + peer_url(config, member);
   }
+  return out;
+}
+
+std::vector<std::string> etcd_command(const config::ClusterConfig& config,
+                                      const std::string& address, const InitialCluster& initial,
+                                      const std::filesystem::path& member_dir, bool check_crl) {
   const auto file = [&](const char* relative) { return (member_dir / relative).string(); };
   std::vector<std::string> argv = {
       "etcd",
@@ -38,9 +54,9 @@ std::vector<std::string> etcd_command(const config::ClusterConfig& config,
       "--advertise-client-urls=" + client_url(config, address),
       "--listen-peer-urls=" + peer_url(config, address),
       "--initial-advertise-peer-urls=" + peer_url(config, address),
-      "--initial-cluster=" + initial_cluster,
-      "--initial-cluster-state=new",
-      "--initial-cluster-token=" + cluster_token,
+      "--initial-cluster=" + initial_cluster_flag(config, initial.members),
+      std::string("--initial-cluster-state=") + (initial.existing ? "existing" : "new"),
+      "--initial-cluster-token=" + initial.token,
       "--client-cert-auth",
       "--trusted-ca-file=" + file(kClientCa),
       "--cert-file=" + file(kServerCert),
@@ -65,4 +81,4 @@ std::vector<std::string> etcd_environment(const config::ClusterConfig& config) {
   return env;
 }
 
-}  // namespace cke::controller
+}  // namespace cke::cluster

@@ -1,13 +1,13 @@
-#include "core/controller/member_launch.hpp"
+#include "core/cluster/member_launch.hpp"
 
 #include <chrono>
 
 #include "core/common/error.hpp"
 #include "core/common/tcp_wait.hpp"
-#include "core/controller/member_command.hpp"
+#include "core/cluster/member_command.hpp"
 #include "core/pki/revocation.hpp"
 
-namespace cke::controller {
+namespace cke::cluster {
 namespace {
 
 config::Node node_of(const config::ClusterConfig& config, const std::string& address) {
@@ -33,6 +33,13 @@ bool write_client_crl(Environment& env, const state::State& state, const std::st
 
 void launch_member(Environment& env, const config::ClusterConfig& config, const state::State& state,
                    const std::string& address, const std::string& failpoint_prefix) {
+  launch_member(env, config, state, address, failpoint_prefix,
+                {state.members, state.cluster_token, false});
+}
+
+void launch_member(Environment& env, const config::ClusterConfig& config, const state::State& state,
+                   const std::string& address, const std::string& failpoint_prefix,
+                   const InitialCluster& initial) {
   const config::Node node = node_of(config, address);
   auto& handle = env.node(address);
   // Certificates are issued afresh at every start: cheap, and a start never runs on stale ones.
@@ -47,8 +54,7 @@ void launch_member(Environment& env, const config::ClusterConfig& config, const 
   const bool check_crl = write_client_crl(env, state, address);
   env.failpoint(failpoint_prefix + ".after-files");
 
-  handle.start(etcd_command(config, address, state.members, state.cluster_token,
-                            env.member_dir(address), check_crl),
+  handle.start(etcd_command(config, address, initial, env.member_dir(address), check_crl),
                etcd_environment(config));
   env.failpoint(failpoint_prefix + ".after-start");
   // Staggered start (ETCD-NOTES): the next member starts once this one serves its peer port.
@@ -60,4 +66,4 @@ void launch_member(Environment& env, const config::ClusterConfig& config, const 
   }
 }
 
-}  // namespace cke::controller
+}  // namespace cke::cluster

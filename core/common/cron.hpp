@@ -8,7 +8,7 @@
 #include <chrono>
 #include <string>
 
-namespace cke::backup {
+namespace cke {
 
 class CronSchedule {
  public:
@@ -34,4 +34,4 @@ class CronSchedule {
   bool weekdays_restricted_ = false;
 };
 
-}  // namespace cke::backup
+}  // namespace cke

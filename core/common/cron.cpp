@@ -1,4 +1,4 @@
-#include "core/backup/cron.hpp"
+#include "core/common/cron.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,7 +9,7 @@
 
 #include "core/common/error.hpp"
 
-namespace cke::backup {
+namespace cke {
 namespace {
 
 struct Field {
@@ -209,4 +209,4 @@ std::chrono::system_clock::time_point CronSchedule::next_after(
   throw Error("cron schedule \"" + text_ + "\" never fires", CKE_INVALID_ARGUMENT);
 }
 
-}  // namespace cke::backup
+}  // namespace cke

@@ -1,4 +1,4 @@
-#include "core/backup/restore.hpp"
+#include "core/ops/restore.hpp"
 
 #include <spdlog/spdlog.h>
 #include <sys/statvfs.h>
@@ -11,35 +11,34 @@
 #include <cstring>
 #include <map>
 #include <mutex>
-#include <random>
 #include <span>
 #include <thread>
 #include <vector>
 
-#include "core/backup/trailer_check.hpp"
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
 #include "core/common/subprocess.hpp"
 #include "core/common/test_hooks.hpp"
-#include "core/controller/member_command.hpp"
-#include "core/controller/member_launch.hpp"
-#include "core/controller/observation.hpp"
+#include "core/cluster/member_command.hpp"
+#include "core/cluster/member_launch.hpp"
+#include "core/cluster/observation.hpp"
+#include "core/ops/run.hpp"
 
 namespace fs = std::filesystem;
 
-namespace cke::backup {
+namespace cke::ops {
 namespace {
 
 constexpr int kStartsPerMember = 3;
 constexpr auto kRestartDelay = std::chrono::seconds(1);
 
-fs::path data_of(const controller::Environment& env, const std::string& address) {
+fs::path data_of(const cluster::Environment& env, const std::string& address) {
   return env.member_dir(address) / "data";
 }
-fs::path staging_of(const controller::Environment& env, const std::string& address) {
+fs::path staging_of(const cluster::Environment& env, const std::string& address) {
   return env.member_dir(address) / "data.restore";
 }
-fs::path old_of(const controller::Environment& env, const std::string& address) {
+fs::path old_of(const cluster::Environment& env, const std::string& address) {
   return env.member_dir(address) / "data.old";
 }
 
@@ -73,21 +72,10 @@ void check_free_space(const fs::path& dir, uint64_t needed) {
   }
 }
 
-std::string new_token(const config::ClusterConfig& config) {
-  std::random_device random;
-  char suffix[17];
-  std::snprintf(suffix, sizeof suffix, "%08x%08x", random(), random());
-  return config.name + "-restore-" + suffix;
-}
-
 // Builds each member's restored data beside its current data; the old cluster keeps serving.
-void stage(controller::Environment& env, const config::ClusterConfig& config,
+void stage(cluster::Environment& env, const config::ClusterConfig& config,
            const state::State& state, const fs::path& snapshot) {
-  std::string initial_cluster;
-  for (const auto& member : state.members) {
-    initial_cluster +=
-        (initial_cluster.empty() ? "" : ",") + member + "=" + controller::peer_url(config, member);
-  }
+  const std::string initial_cluster = cluster::initial_cluster_flag(config, state.members);
   // etcdctl snapshot restore took 7.3 s for 1.1 GB here (ETCD-NOTES); a minute and a minute per
   // GiB leaves room for a slow disk while never holding the operation lock for ever.
   const auto timeout =
@@ -101,7 +89,7 @@ void stage(controller::Environment& env, const config::ClusterConfig& config,
       result = run_command(
           {"etcdctl", "snapshot", "restore", snapshot.string(), "--name=" + address,
            "--initial-cluster=" + initial_cluster, "--initial-cluster-token=" + state.restore_token,
-           "--initial-advertise-peer-urls=" + controller::peer_url(config, address),
+           "--initial-advertise-peer-urls=" + cluster::peer_url(config, address),
            "--data-dir=" + staging.string()},
           timeout, {"ETCDCTL_API=3"});
     } catch (const Error&) {
@@ -120,7 +108,7 @@ void stage(controller::Environment& env, const config::ClusterConfig& config,
 
 // Stops the members, swaps in the restored data, starts them, waits until healthy, and only then
 // deletes the old data. Every step can run again after a crash.
-void swap_and_start(controller::Environment& env, const config::ClusterConfig& config,
+void swap_and_start(cluster::Environment& env, const config::ClusterConfig& config,
                     state::State& state) {
   spdlog::info("restore: stopping the members (the outage starts)");
   {
@@ -198,14 +186,14 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
       if (tried.count > 1) {
         spdlog::warn("restore: member {} exited while starting; starting it again", address);
       }
-      controller::launch_member(env, config, state, address, "restore");
+      cluster::launch_member(env, config, state, address, "restore");
     }
   };
   const auto wait_for = [&](std::span<const std::string> started, const auto& done,
                             const char* what) {
     for (;;) {
       start_stopped(started);
-      const auto observed = controller::observe(env, config, state.members);
+      const auto observed = cluster::observe(env, config, state.members);
       if (done(observed)) {
         return observed;
       }
@@ -238,10 +226,7 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
   spdlog::info("restore: a quorum of the restored cluster serves (the outage ends)");
   const auto observed = wait_for(
       members, [](const auto& o) { return o.healthy(); }, "become healthy");
-  char id[20];
-  std::snprintf(id, sizeof id, "%016llx",
-                static_cast<unsigned long long>(observed.cluster_id.value_or(0)));
-  state.cluster_id = id;  // a restored cluster is a new cluster
+  state.cluster_id = cluster::member_id_hex(observed.cluster_id.value_or(0));  // a restored cluster is a new cluster
   spdlog::info("restore: the restored cluster is healthy");
   env.failpoint("restore.before-cleanup");
   for (const auto& address : state.members) {
@@ -258,7 +243,7 @@ void swap_and_start(controller::Environment& env, const config::ClusterConfig& c
 
 }  // namespace
 
-void restore_cluster(controller::Environment& env, const config::ClusterConfig& config,
+void restore_cluster(cluster::Environment& env, const config::ClusterConfig& config,
                      state::State& state, const fs::path& snapshot, const std::string& source) {
   if (!state.bootstrap_started) {
     // Restoring into a new cluster: its members are the control-plane nodes.
@@ -271,7 +256,7 @@ void restore_cluster(controller::Environment& env, const config::ClusterConfig& 
   check_free_space(env.data_dir(), fs::file_size(snapshot) * (state.members.size() + 1));
   state.restore_phase = "staging";
   state.restore_source = source;
-  state.restore_token = new_token(config);
+  state.restore_token = cluster::new_cluster_token(config.name, "restore");
   env.store().save(state);
   env.failpoint("restore.after-intent");
   stage(env, config, state, snapshot);
@@ -282,8 +267,10 @@ void restore_cluster(controller::Environment& env, const config::ClusterConfig& 
   spdlog::info("restored the cluster from {}", source);
 }
 
-void resume_restore(controller::Environment& env, const config::ClusterConfig& config,
-                    state::State& state) {
+void run(Context& ctx, const ResumeRestore& /*op*/) {
+  auto& env = ctx.env;
+  const auto& config = ctx.config;
+  auto& state = ctx.state;
   if (state.restore_phase == "staging") {
     // The old cluster never stopped: keep it, drop what was staged.
     for (const auto& address : state.members) {
@@ -301,4 +288,4 @@ void resume_restore(controller::Environment& env, const config::ClusterConfig& c
   spdlog::info("finished the interrupted restore from {}", state.restore_source);
 }
 
-}  // namespace cke::backup
+}  // namespace cke::ops
