@@ -15,6 +15,7 @@ export CKE_ENABLE_TEST_HOOKS=1
 fail() {
   echo "FAIL: $*" >&3
   [ -n "${E2E_DIR:-}" ] && [ -f "$E2E_DIR/cke.log" ] && { echo "--- cke.log (tail)" >&3; tail -n 30 "$E2E_DIR/cke.log" >&3; }
+  [ -n "${E2E_DIR:-}" ] && [ -S "$E2E_DIR/data/cke.sock" ] && { echo "--- ckecli history (last 15)" >&3; timeout 5 ckecli history --limit 15 >&3 2>&1 || true; }
   exit 1
 }
 
@@ -166,4 +167,34 @@ check_acked_writes() {
   missing=$(comm -23 "$E2E_DIR/acked.sorted" "$E2E_DIR/stored" | wc -l)
   [ "$missing" -eq 0 ] || fail "$missing acknowledged writes are missing, e.g. $(comm -23 "$E2E_DIR/acked.sorted" "$E2E_DIR/stored" | head -3 | tr '\n' ' ')"
   echo "all $(wc -l <"$E2E_DIR/acked") acknowledged writes are readable"
+}
+
+# control_plane_file N: the test's cluster.yml with nodes 127.SUBNET.0.1 to .N, all control plane;
+# prints the file's name.
+control_plane_file() {
+  local file=$E2E_DIR/cluster-$1.yml
+  {
+    sed '/^nodes:/,$d' "$E2E_DIR/cluster.yml"
+    echo "nodes:"
+    for i in $(seq 1 "$1"); do
+      echo "  - {address: 127.$E2E_SUBNET.0.$i, hostname: node$i, control_plane: true}"
+    done
+    sed -n '/^options:/,$p' "$E2E_DIR/cluster.yml"
+  } >"$file"
+  echo "$file"
+}
+
+members_json() { ckecli etcd member list -output=json; }
+member_id() { members_json | jq -r --arg a "$1" '.[] | select(.address == $a) | .id'; }
+member_pid() { members_json | jq -r --arg a "$1" '.[] | select(.address == $a) | .pid'; }
+phase_is() { [ "$(ckecli status -output=json | jq -r .phase)" = "$1" ]; }
+
+# voters_are ADDRESS...: etcd lists exactly these members, every one a started voter, healthy and
+# in sync (no learner left, no member added but never started).
+voters_are() {
+  local want got
+  want=$(printf '%s\n' "$@" | sort | paste -sd,)
+  got=$(members_json | jq -r '[.[] | select(.id != "") | .address] | sort | join(",")')
+  [ "$got" = "$want" ] || return 1
+  members_json | jq -e '[.[] | select(.id != "")] | all(.is_learner == false and .healthy and .in_sync)' >/dev/null
 }

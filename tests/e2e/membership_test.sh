@@ -11,46 +11,21 @@ NODE4=127.45.0.4
 NODE5=127.45.0.5
 ALL="$NODE1:2379,$NODE2:2379,$NODE3:2379,$NODE4:2379,$NODE5:2379"
 
-# cluster_file N: cluster.yml with the first N of the five nodes as control plane.
-cluster_file() {
-  local file=$E2E_DIR/cluster-$1.yml
-  sed '/^options:/,$d' "$E2E_DIR/cluster.yml" | sed '/^nodes:/,$d' >"$file"
-  echo "nodes:" >>"$file"
-  for i in $(seq 1 "$1"); do
-    echo "  - {address: 127.45.0.$i, hostname: node$i, control_plane: true}" >>"$file"
-  done
-  sed -n '/^options:/,$p' "$E2E_DIR/cluster.yml" >>"$file"
-  echo "$file"
-}
-
-members_json() { ckecli etcd member list -output=json; }
-# voters_are ADDRESS...: etcd lists exactly these members, all voters, healthy and in sync.
-voters_are() {
-  local want got
-  want=$(printf '%s\n' "$@" | sort | paste -sd,)
-  got=$(members_json | jq -r '[.[] | select(.id != "") | .address] | sort | join(",")')
-  [ "$got" = "$want" ] || return 1
-  members_json | jq -e '[.[] | select(.id != "")] | all(.is_learner == false and .healthy and .in_sync)' >/dev/null
-}
-member_id() { members_json | jq -r --arg a "$1" '.[] | select(.address == $a) | .id'; }
-member_pid() { members_json | jq -r --arg a "$1" '.[] | select(.address == $a) | .pid'; }
-phase_is() { [ "$(ckecli status -output=json | jq -r .phase)" = "$1" ]; }
-
 start_cke
 wait_healthy 60
 use_root_certificate
 start_writer "$NODE1:2379" "$NODE2:2379" "$NODE3:2379" "$NODE4:2379" "$NODE5:2379"
 
 # --- 3 → 5 → 3 ---------------------------------------------------------------------------------
-ckecli cluster set "$(cluster_file 5)" >/dev/null
+ckecli cluster set "$(control_plane_file 5)" >/dev/null
 wait_until 120 "five voters" voters_are $NODE1 $NODE2 $NODE3 $NODE4 $NODE5
 wait_healthy 30
 [ "$(count_history add-learner)" = 2 ] || fail "expected 2 add-learner operations, got $(count_history add-learner)"
 [ "$(count_history promote)" = 2 ] || fail "expected 2 promote operations, got $(count_history promote)"
-etcdctl --endpoints=$NODE5:2379 endpoint status -w json | jq -e '.[0].Status.raft_term > 0' >/dev/null ||
+etcdctl --endpoints=$NODE5:2379 endpoint status -w json | jq -e '.[0].Status.raftTerm > 0' >/dev/null ||
   fail "etcdctl cannot reach the new member"
 
-ckecli cluster set "$(cluster_file 3)" >/dev/null
+ckecli cluster set "$(control_plane_file 3)" >/dev/null
 wait_until 120 "three voters again" voters_are $NODE1 $NODE2 $NODE3
 wait_healthy 30
 [ "$(count_history remove-member)" = 2 ] || fail "expected 2 remove-member operations, got $(count_history remove-member)"
@@ -61,14 +36,16 @@ echo "3 -> 5 -> 3: longest write outage ${WRITER_OUTAGE_MS} ms"
 check_acked_writes "$ALL"
 
 # --- a file dropping 2 of 3 members is refused, and --force shrinks on purpose -----------------
-expect_failure "dropping 2 of 3" "removes 2 of the 3 etcd members at once" ckecli cluster set "$(cluster_file 1)"
+expect_failure "dropping 2 of 3" "removes 2 of the 3 etcd members at once" ckecli cluster set "$(control_plane_file 1)"
 [ "$(ckecli cluster get | grep -c 'control_plane: true')" = 3 ] || fail "the refused file was applied"
 
 # --- kill -9 with the data wiped → replaced with a new member ID --------------------------------
 start_writer "$NODE1:2379" "$NODE2:2379" "$NODE3:2379"
 old_id=$(member_id $NODE3)
-kill -9 "$(member_pid $NODE3)"
+# The data goes first: killed first, the member could be started again (rightly, data intact)
+# before the data is gone.
 rm -rf "$E2E_DIR/data/members/$NODE3/data"
+kill -9 "$(member_pid $NODE3)"
 wait_until 60 "$NODE3 replaced under a new ID" sh -c "[ \"\$(ckecli etcd member list -output=json | jq -r '.[] | select(.address == \"$NODE3\") | .id')\" != '$old_id' ] && [ -n \"\$(ckecli etcd member list -output=json | jq -r '.[] | select(.address == \"$NODE3\") | .id')\" ]"
 wait_until 60 "three healthy voters after the replacement" voters_are $NODE1 $NODE2 $NODE3
 [ "$(count_history replace-member)" = 1 ] || fail "expected 1 replace-member, got $(count_history replace-member)"
