@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/common/random_hex.hpp"
+#include "core/common/sha256.hpp"
 
 namespace cke::cluster {
 
@@ -71,6 +72,23 @@ std::vector<std::string> etcd_command(const config::ClusterConfig& config,
   }
   argv.insert(argv.end(), config.etcd.extra_args.begin(), config.etcd.extra_args.end());
   return argv;
+}
+
+std::string member_parameters(const config::ClusterConfig& config) {
+  // The command of a placeholder member: what differs between members (address, paths, initial
+  // cluster) is the same here, so only the parameters shape the fingerprint.
+  Sha256 hash;
+  const auto feed = [&](const std::string& text) {
+    hash.update({reinterpret_cast<const uint8_t*>(text.data()), text.size() + 1});
+  };
+  for (const auto& arg : etcd_command(config, "member", {}, "/member", true)) {
+    feed(arg);
+  }
+  feed("--env--");
+  for (const auto& entry : etcd_environment(config)) {
+    feed(entry);
+  }
+  return Sha256::hex(hash.digest()).substr(0, 16);
 }
 
 std::vector<std::string> etcd_environment(const config::ClusterConfig& config) {

@@ -47,6 +47,11 @@ std::vector<std::string> etcd_command(const config::ClusterConfig& config,
                                       const std::string& address, const InitialCluster& initial,
                                       const std::filesystem::path& member_dir, bool check_crl);
 
+// A fingerprint of what a member runs with apart from its identity and membership: the command
+// line's flags (extra_args included) and extra_env. A member recorded with another fingerprint
+// is restarted, one at a time.
+std::string member_parameters(const config::ClusterConfig& config);
+
 // "NAME=value" entries from options.etcd.extra_env.
 std::vector<std::string> etcd_environment(const config::ClusterConfig& config);
 

@@ -1,8 +1,13 @@
 #include "core/cluster/member_launch.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <charconv>
 #include <chrono>
+#include <cstring>
 
 #include "core/common/error.hpp"
+#include "core/common/test_hooks.hpp"
 #include "core/common/tcp_wait.hpp"
 #include "core/cluster/member_command.hpp"
 #include "core/pki/revocation.hpp"
@@ -31,31 +36,63 @@ bool write_client_crl(Environment& env, const state::State& state, const std::st
   return true;
 }
 
-void launch_member(Environment& env, const config::ClusterConfig& config, const state::State& state,
+std::chrono::seconds member_certificate_ttl() {
+  const char* text = test_hook("CKE_TEST_MEMBER_CERT_TTL_SECONDS");
+  if (text == nullptr) {
+    return pki::kMemberCertificateTtl;
+  }
+  int64_t seconds = 0;
+  const auto [end, error] = std::from_chars(text, text + std::strlen(text), seconds);
+  if (error != std::errc() || *end != '\0' || seconds < 10) {
+    spdlog::warn("CKE_TEST_MEMBER_CERT_TTL_SECONDS=\"{}\" is not a number of seconds >= 10; "
+                 "using a year",
+                 text);
+    return pki::kMemberCertificateTtl;
+  }
+  return std::chrono::seconds(seconds);
+}
+
+void write_member_certificates(Environment& env, const config::ClusterConfig& config,
+                               state::State& state, const std::string& address) {
+  const config::Node node = node_of(config, address);
+  auto& handle = env.node(address);
+  const auto ttl = member_certificate_ttl();
+  const int64_t issued_at = env.clock().unix_seconds();
+  const auto server = env.issuer().server(node, config.kubelet.cluster_domain, ttl);
+  const auto peer = env.issuer().peer(node, ttl);
+  handle.write_file(kClientCa, 0644, env.issuer().client_ca());
+  handle.write_file(kPeerCa, 0644, env.issuer().peer_ca());
+  // Each file is replaced by a rename. The key goes first: between the two renames a handshake
+  // could pair the new key with the old certificate and fail, a window of microseconds that only
+  // a new connection can hit.
+  handle.write_file(kServerKey, 0600, server.private_key_pem);
+  handle.write_file(kServerCert, 0644, server.certificate_pem);
+  handle.write_file(kPeerKey, 0600, peer.private_key_pem);
+  handle.write_file(kPeerCert, 0644, peer.certificate_pem);
+  auto& record = state.member_record_for(address);
+  record.certificates_issued_at = issued_at;
+  record.certificates_expire_at = issued_at + ttl.count();
+}
+
+void launch_member(Environment& env, const config::ClusterConfig& config, state::State& state,
                    const std::string& address, const std::string& failpoint_prefix) {
   launch_member(env, config, state, address, failpoint_prefix,
                 {state.members, state.cluster_token, false});
 }
 
-void launch_member(Environment& env, const config::ClusterConfig& config, const state::State& state,
+void launch_member(Environment& env, const config::ClusterConfig& config, state::State& state,
                    const std::string& address, const std::string& failpoint_prefix,
                    const InitialCluster& initial) {
-  const config::Node node = node_of(config, address);
   auto& handle = env.node(address);
   // Certificates are issued afresh at every start: cheap, and a start never runs on stale ones.
-  const auto server = env.issuer().server(node, config.kubelet.cluster_domain);
-  const auto peer = env.issuer().peer(node);
-  handle.write_file(kClientCa, 0644, env.issuer().client_ca());
-  handle.write_file(kPeerCa, 0644, env.issuer().peer_ca());
-  handle.write_file(kServerCert, 0644, server.certificate_pem);
-  handle.write_file(kServerKey, 0600, server.private_key_pem);
-  handle.write_file(kPeerCert, 0644, peer.certificate_pem);
-  handle.write_file(kPeerKey, 0600, peer.private_key_pem);
+  write_member_certificates(env, config, state, address);
   const bool check_crl = write_client_crl(env, state, address);
   env.failpoint(failpoint_prefix + ".after-files");
 
   handle.start(etcd_command(config, address, initial, env.member_dir(address), check_crl),
                etcd_environment(config));
+  state.member_record_for(address).parameters = member_parameters(config);
+  env.store().save(state);
   env.failpoint(failpoint_prefix + ".after-start");
   // Staggered start (ETCD-NOTES): the next member starts once this one serves its peer port.
   if (!wait_for_tcp(address, config.etcd.peer_port, std::chrono::seconds(15))) {

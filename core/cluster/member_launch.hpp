@@ -2,6 +2,7 @@
 // etcd process, then a wait until its peer port accepts connections.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "core/config/cluster_config.hpp"
@@ -17,11 +18,20 @@ namespace cke::cluster {
 bool write_client_crl(Environment& env, const state::State& state, const std::string& address);
 
 // Starts the member on `address`; `initial` matters only when its data directory is empty.
-void launch_member(Environment& env, const config::ClusterConfig& config, const state::State& state,
+// Records what it started the member with (state.member_records) and saves the state.
+void launch_member(Environment& env, const config::ClusterConfig& config, state::State& state,
                    const std::string& address, const std::string& failpoint_prefix,
                    const InitialCluster& initial);
 // The same with the recorded members and token (a bootstrap, or a member that has data).
-void launch_member(Environment& env, const config::ClusterConfig& config, const state::State& state,
+void launch_member(Environment& env, const config::ClusterConfig& config, state::State& state,
                    const std::string& address, const std::string& failpoint_prefix);
+
+// Writes fresh server and peer certificates into the member's files (etcd 3.4 reads them at each
+// new TLS handshake, so a running member needs no restart) and records their lifetime.
+void write_member_certificates(Environment& env, const config::ClusterConfig& config,
+                               state::State& state, const std::string& address);
+
+// The lifetime of member certificates: a year, or CKE_TEST_MEMBER_CERT_TTL_SECONDS (a test hook).
+std::chrono::seconds member_certificate_ttl();
 
 }  // namespace cke::cluster

@@ -67,6 +67,7 @@ bool ClusterObservation::healthy() const {
 ClusterObservation observe(Environment& env, const config::ClusterConfig& config,
                            const std::vector<std::string>& addresses) {
   ClusterObservation out;
+  out.observed_at = env.clock().unix_seconds();
   for (const auto& address : addresses) {
     MemberObservation m;
     m.address = address;

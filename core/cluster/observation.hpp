@@ -42,6 +42,7 @@ struct ClusterObservation {
   std::optional<uint64_t> cluster_id;
   std::optional<std::string> leader;  // the leader's address
   bool member_list_known = false;     // a member answered MemberList
+  int64_t observed_at = 0;            // unix seconds, when the pass began
   std::string error;                  // why the quorum write failed
 
   [[nodiscard]] const MemberObservation* member(const std::string& address) const;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/cluster/member_command.hpp"
+
 namespace cke::controller {
 namespace {
 
@@ -286,6 +288,47 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
   if (!state.auth_enabled) {
     return {Phase::setting_up_auth, "creating users root and kube-apiserver, then enabling auth",
             ops::AuthSetup{}};
+  }
+
+  // 9. Restart members started with other parameters, one at a time, followers first, only while
+  // the voters that stay up still form a quorum.
+  const std::string parameters = cluster::member_parameters(config);
+  const MemberObservation* outdated = nullptr;
+  for (const auto& m : observed.members) {
+    const auto* record = state.member_record(m.address);
+    if (listed(m) && m.serving() && (record == nullptr || record->parameters != parameters) &&
+        (outdated == nullptr || outdated->is_leader)) {
+      outdated = &m;
+    }
+  }
+  if (outdated != nullptr) {
+    const size_t staying = serving_voters - (outdated->is_learner ? 0 : 1);
+    if (staying < quorum_of(voters)) {
+      return {Phase::restarting_members,
+              "not restarting " + outdated->address + ": the " + std::to_string(staying) +
+                  " voters left serving would not form a quorum of " + std::to_string(voters),
+              std::nullopt};
+    }
+    return {Phase::restarting_members,
+            "restarting " + outdated->address +
+                (outdated->is_leader ? " (the leader, last; leadership moves away first)" : "") +
+                ": it runs with other parameters than cluster.yml gives",
+            ops::RestartMember{outdated->address}};
+  }
+
+  // 10. Renew member certificates with less than a third of their lifetime left.
+  for (const auto& m : observed.members) {
+    const auto* record = state.member_record(m.address);
+    if (!listed(m) || record == nullptr || record->certificates_expire_at == 0) {
+      continue;
+    }
+    const int64_t lifetime = record->certificates_expire_at - record->certificates_issued_at;
+    if (observed.observed_at >= record->certificates_expire_at - lifetime / 3) {
+      return {Phase::renewing_certificates,
+              "renewing the certificates of " + m.address + ": less than a third of their "
+              "lifetime is left",
+              ops::RenewCertificates{m.address}};
+    }
   }
   return {Phase::healthy,
           std::to_string(voters) + " members healthy and in sync", std::nullopt};

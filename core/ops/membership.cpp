@@ -92,7 +92,10 @@ void drop_member_data(Context& ctx, const std::string& member) {
   auto& node = ctx.env.node(member);
   node.stop(kStopTimeoutMs);
   node.wipe();
-  if (std::erase(ctx.state.members, member) > 0) {
+  const bool was_member = std::erase(ctx.state.members, member) > 0;
+  const bool had_record = std::erase_if(ctx.state.member_records,
+                                        [&](const auto& r) { return r.address == member; }) > 0;
+  if (was_member || had_record) {
     ctx.env.store().save(ctx.state);
   }
 }

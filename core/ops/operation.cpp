@@ -23,6 +23,8 @@ const char* phase_name(Phase phase) {
     case Phase::setting_up_auth: return "setting-up-auth";
     case Phase::changing_membership: return "changing-membership";
     case Phase::replacing_member: return "replacing-member";
+    case Phase::restarting_members: return "restarting-members";
+    case Phase::renewing_certificates: return "renewing-certificates";
     case Phase::healthy: return "healthy";
   }
   return "unknown";
@@ -41,6 +43,8 @@ std::string operation_name(const Operation& operation) {
                         [](const RemoveMember&) { return "remove-member"; },
                         [](const ReplaceMember&) { return "replace-member"; },
                         [](const DropRemovedMember&) { return "drop-removed-member"; },
+                        [](const RestartMember&) { return "restart-member"; },
+                        [](const RenewCertificates&) { return "renew-certificates"; },
                     },
                     operation);
 }

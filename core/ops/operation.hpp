@@ -23,6 +23,8 @@ enum class Phase {
   setting_up_auth,      // users root and kube-apiserver, then auth enable
   changing_membership,  // adding, promoting or removing a member to follow cluster.yml
   replacing_member,     // a member whose data is lost is removed and added back
+  restarting_members,   // members started with other parameters are restarted, one at a time
+  renewing_certificates,  // member certificates near their end are replaced
   healthy,              // every member healthy and in sync, membership as cluster.yml says
 };
 
@@ -74,9 +76,20 @@ struct DropRemovedMember {
   std::string member;
 };
 
+// A member started with other parameters than cluster.yml now gives (extra_args, extra_env, or
+// what this release starts members with): leadership moved away if it leads, stopped, started.
+struct RestartMember {
+  std::string member;
+};
+// Server and peer certificates with less than a third of their lifetime left: new ones written
+// over them; etcd reads them at its next TLS handshake, so the member keeps running.
+struct RenewCertificates {
+  std::string member;
+};
+
 using Operation = std::variant<Bootstrap, ResumeBootstrap, CompleteBootstrap, StartMember,
                                AuthSetup, ResumeRestore, AddLearner, Promote, RemoveMember,
-                               ReplaceMember, DropRemovedMember>;
+                               ReplaceMember, DropRemovedMember, RestartMember, RenewCertificates>;
 
 // The name in `ckecli history`, e.g. "add-learner".
 std::string operation_name(const Operation& operation);

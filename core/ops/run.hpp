@@ -33,5 +33,7 @@ void run(Context& ctx, const Promote& op);
 void run(Context& ctx, const RemoveMember& op);
 void run(Context& ctx, const ReplaceMember& op);
 void run(Context& ctx, const DropRemovedMember& op);
+void run(Context& ctx, const RestartMember& op);
+void run(Context& ctx, const RenewCertificates& op);
 
 }  // namespace cke::ops

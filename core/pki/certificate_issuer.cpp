@@ -10,7 +10,8 @@
 namespace cke::pki {
 
 plugin::IssuedCertificate CertificateIssuer::server(const config::Node& node,
-                                                    const std::string& cluster_domain) {
+                                                    const std::string& cluster_domain,
+                                                    std::chrono::seconds ttl) {
   plugin::CertificateRequest request;
   request.ca_name = "server";
   request.common_name = node.address;
@@ -22,11 +23,12 @@ plugin::IssuedCertificate CertificateIssuer::server(const config::Node& node,
   request.ip_addresses = {"127.0.0.1", node.address};
   request.usages = CKE_USAGE_SERVER_AUTH | CKE_USAGE_CLIENT_AUTH;
   request.not_before_unix = clock_.unix_seconds();
-  request.ttl_seconds = kMemberCertificateTtl.count();
+  request.ttl_seconds = ttl.count();
   return backend_.issue(request);
 }
 
-plugin::IssuedCertificate CertificateIssuer::peer(const config::Node& node) {
+plugin::IssuedCertificate CertificateIssuer::peer(const config::Node& node,
+                                                  std::chrono::seconds ttl) {
   plugin::CertificateRequest request;
   request.ca_name = "peer";
   request.common_name = node.address;
@@ -36,7 +38,7 @@ plugin::IssuedCertificate CertificateIssuer::peer(const config::Node& node) {
   }
   request.usages = CKE_USAGE_SERVER_AUTH | CKE_USAGE_CLIENT_AUTH;
   request.not_before_unix = clock_.unix_seconds();
-  request.ttl_seconds = kMemberCertificateTtl.count();
+  request.ttl_seconds = ttl.count();
   return backend_.issue(request);
 }
 

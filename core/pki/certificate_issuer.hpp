@@ -33,9 +33,11 @@ class CertificateIssuer {
   // serverAuth + clientAuth (etcd's own gateway connects with it); CN the member name (node
   // address); SANs the node address, 127.0.0.1, localhost, the host name, and cke-etcd's
   // Kubernetes service names under `cluster_domain`.
-  plugin::IssuedCertificate server(const config::Node& node, const std::string& cluster_domain);
+  plugin::IssuedCertificate server(const config::Node& node, const std::string& cluster_domain,
+                                   std::chrono::seconds ttl = kMemberCertificateTtl);
   // Mutual peer TLS; IP SANs the node address and 127.0.0.1 (loopback peers connect from it).
-  plugin::IssuedCertificate peer(const config::Node& node);
+  plugin::IssuedCertificate peer(const config::Node& node,
+                                 std::chrono::seconds ttl = kMemberCertificateTtl);
   // A client certificate authenticating as etcd user `common_name`; key_type is CKE_KEY_*.
   plugin::IssuedCertificate client(const std::string& common_name, std::chrono::seconds ttl,
                                    uint32_t key_type = CKE_KEY_ECDSA_P256);

@@ -50,6 +50,22 @@ CertificateRecord certificate_from(const ordered_json& j) {
   return c;
 }
 
+ordered_json to_json(const MemberRecord& m) {
+  return {{"address", m.address},
+          {"parameters", m.parameters},
+          {"certificates_issued_at", m.certificates_issued_at},
+          {"certificates_expire_at", m.certificates_expire_at}};
+}
+
+MemberRecord member_from(const ordered_json& j) {
+  MemberRecord m;
+  m.address = j.value("address", "");
+  m.parameters = j.value("parameters", "");
+  m.certificates_issued_at = j.value("certificates_issued_at", int64_t{0});
+  m.certificates_expire_at = j.value("certificates_expire_at", int64_t{0});
+  return m;
+}
+
 }  // namespace
 
 State FileStateStore::load() {
@@ -67,6 +83,15 @@ State FileStateStore::load() {
     throw Error(file_.string() + ": corrupt state file (" + e.what() +
                     "); restore it from a backup of the data directory",
                 CKE_DATA_LOSS);
+  }
+  // Format 1 (no "format" key) differs only by lacking member records: its members are restarted
+  // once, one at a time, so that they run with what this release starts them with.
+  state.format = j.value("format", 1);
+  if (state.format > kStateFormat) {
+    throw Error(file_.string() + ": state format " + std::to_string(state.format) +
+                    " was written by a newer cke (this one reads up to " +
+                    std::to_string(kStateFormat) + "); run that cke or a newer one",
+                CKE_FAILED_PRECONDITION);
   }
   state.cluster_yaml = j.value("cluster_yaml", "");
   state.cluster_source = j.value("cluster_source", "");
@@ -90,6 +115,9 @@ State FileStateStore::load() {
   for (const auto& c : j.value("certificates", ordered_json::array())) {
     state.certificates.push_back(certificate_from(c));
   }
+  for (const auto& m : j.value("member_records", ordered_json::array())) {
+    state.member_records.push_back(member_from(m));
+  }
   for (const auto& r : j.value("history", ordered_json::array())) {
     state.history.push_back(record_from(r));
   }
@@ -98,6 +126,7 @@ State FileStateStore::load() {
 
 void FileStateStore::save(const State& state) {
   ordered_json j;
+  j["format"] = kStateFormat;
   j["cluster_yaml"] = state.cluster_yaml;
   j["cluster_source"] = state.cluster_source;
   j["bootstrap_started"] = state.bootstrap_started;
@@ -120,6 +149,10 @@ void FileStateStore::save(const State& state) {
   j["certificates"] = ordered_json::array();
   for (const auto& c : state.certificates) {
     j["certificates"].push_back(to_json(c));
+  }
+  j["member_records"] = ordered_json::array();
+  for (const auto& m : state.member_records) {
+    j["member_records"].push_back(to_json(m));
   }
   j["history"] = ordered_json::array();
   const size_t skip =

@@ -27,7 +27,21 @@ struct CertificateRecord {
   int64_t revoked_at = 0;   // unix seconds; 0: not revoked
 };
 
+// What cke started a member with, for deciding restarts and certificate renewals.
+struct MemberRecord {
+  std::string address;
+  std::string parameters;             // member_parameters() at its last start; "": unknown
+  int64_t certificates_issued_at = 0;  // unix seconds; 0: unknown
+  int64_t certificates_expire_at = 0;  // the earlier notAfter of its server and peer certificate
+};
+
+// The state file's format. 1: before member records and this number (no "format" key); 2: now.
+// A newer format than this is refused rather than misread.
+inline constexpr int kStateFormat = 2;
+
 struct State {
+  int format = kStateFormat;  // as loaded; saved always as kStateFormat
+
   std::string cluster_yaml;    // the applied cluster.yml, verbatim; empty: no cluster yet
   std::string cluster_source;  // the file name it was applied from
 
@@ -54,6 +68,24 @@ struct State {
   std::string last_backup_message;
 
   std::vector<CertificateRecord> certificates;  // unexpired client certificates, oldest first
+  std::vector<MemberRecord> member_records;     // one per member cke started
+
+  [[nodiscard]] const MemberRecord* member_record(const std::string& address) const {
+    for (const auto& r : member_records) {
+      if (r.address == address) {
+        return &r;
+      }
+    }
+    return nullptr;
+  }
+  MemberRecord& member_record_for(const std::string& address) {
+    for (auto& r : member_records) {
+      if (r.address == address) {
+        return r;
+      }
+    }
+    return member_records.emplace_back(MemberRecord{address, "", 0, 0});
+  }
 
   std::vector<OperationRecord> history;  // oldest first, capped
   int64_t next_operation_id = 1;

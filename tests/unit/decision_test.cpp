@@ -3,6 +3,8 @@
 // name, which reads as the rule it checks.
 #include "core/controller/decision.hpp"
 
+#include "core/cluster/member_command.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -36,6 +38,7 @@ struct Observed {
   bool quorum = true;     // the health write succeeded
   bool list_known = true; // a member answered MemberList
   std::string leader;
+  int64_t now = 1'000'000;  // unix seconds
 };
 
 struct Row {
@@ -85,6 +88,7 @@ ClusterObservation observation(const Observed& o) {
     out.members.push_back(seen);
   }
   out.quorum_write_ok = o.quorum;
+  out.observed_at = o.now;
   out.member_list_known = o.list_known;
   if (!o.leader.empty()) {
     out.leader = o.leader;
@@ -101,10 +105,32 @@ cke::state::State bootstrap_started(std::vector<std::string> members) {
   return s;
 }
 
+// Every node started with the parameters cluster.yml gives, its certificates fresh (issued at
+// 900'000, expiring at 1'900'000, observed at 1'000'000).
 cke::state::State bootstrapped(std::vector<std::string> members, bool auth = true) {
   auto s = bootstrap_started(std::move(members));
   s.bootstrapped = true;
   s.auth_enabled = auth;
+  for (const auto& address : {n1, n2, n3, n4, n5}) {
+    s.member_records.push_back(
+        {address, cke::cluster::member_parameters(config_with({})), 900'000, 1'900'000});
+  }
+  return s;
+}
+
+cke::state::State started_with_other_parameters(const std::vector<std::string>& outdated) {
+  auto s = bootstrapped({n1, n2, n3});
+  for (const auto& address : outdated) {
+    s.member_record_for(address).parameters = "old";
+  }
+  return s;
+}
+
+cke::state::State certificates_of(const std::string& address, int64_t issued, int64_t expires) {
+  auto s = bootstrapped({n1, n2, n3});
+  auto& record = s.member_record_for(address);
+  record.certificates_issued_at = issued;
+  record.certificates_expire_at = expires;
   return s;
 }
 
@@ -247,6 +273,28 @@ std::vector<Row> rows() {
       {"a member whose process is gone and data lost is replaced", three, bootstrapped(three),
        {{voter(n1), voter(n2, A, false), voter(n3)}, true, true, n1},
        "replace-member", {n2}, Phase::replacing_member},
+
+      // Parameters and certificates.
+      {"members started with other parameters are restarted, followers before the leader", three,
+       started_with_other_parameters({n1, n2, n3}), healthy_three, "restart-member", {n2},
+       Phase::restarting_members},
+      {"the leader is restarted last", three, started_with_other_parameters({n1}), healthy_three,
+       "restart-member", {n1}, Phase::restarting_members},
+      {"a member an older cke started (no record) is restarted once", three,
+       [&] {
+         auto s = bootstrapped(three);
+         s.member_records.erase(s.member_records.begin() + 2);  // n3
+         return s;
+       }(),
+       healthy_three, "restart-member", {n3}, Phase::restarting_members},
+      {"no restart while a member is out of sync", three, started_with_other_parameters({n3}),
+       {{voter(n1), voter(n2, R, false), voter(n3)}, true, true, n1},
+       "", {}, Phase::waiting_for_health},
+      {"certificates with less than a third of their lifetime left are renewed", three,
+       certificates_of(n2, 0, 1'400'000), healthy_three, "renew-certificates", {n2},
+       Phase::renewing_certificates},
+      {"certificates with more than a third of their lifetime left are kept", three,
+       certificates_of(n2, 0, 1'600'000), healthy_three, "", {}, Phase::healthy},
 
       // Auth and rest.
       {"auth is set up once the cluster is healthy", three, bootstrapped(three, false),
