@@ -70,6 +70,9 @@ std::vector<std::string> etcd_command(const config::ClusterConfig& config,
   if (check_crl) {
     argv.push_back("--client-crl-file=" + file(kClientCrl));
   }
+  // Before extra_args, which override them (etcd takes the last of repeated flags).
+  argv.push_back("--auto-compaction-mode=" + config.etcd.auto_compaction_mode);
+  argv.push_back("--auto-compaction-retention=" + config.etcd.auto_compaction_retention);
   argv.insert(argv.end(), config.etcd.extra_args.begin(), config.etcd.extra_args.end());
   return argv;
 }

@@ -92,6 +92,7 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
       const auto status = env.etcd().client(client_endpoint(config, m.address))->status();
       m.reachable = true;
       m.db_size = status.dbsize();
+      m.db_size_in_use = status.dbsizeinuse();
       m.revision = status.header().revision();
       m.id = status.header().member_id();
       m.is_learner = status.islearner();

@@ -25,6 +25,7 @@ struct MemberObservation {
   bool in_sync = false;    // a read served by it alone saw the health write's revision
   bool is_leader = false;
   int64_t db_size = 0;
+  int64_t db_size_in_use = 0;  // the rest is free pages a defragmentation gives back
   int64_t revision = 0;
   std::vector<std::string> alarms;  // raised for this member: "NOSPACE", "CORRUPT"
   std::string error;                // why it is not reachable or not in sync

@@ -207,6 +207,34 @@ std::string canonical_ip(const std::string& text) {
   return ::inet_ntop(AF_INET6, &v6, out, sizeof out) != nullptr ? out : "";
 }
 
+// "periodic": a number of hours, or a Go duration made of whole h, m and s parts (1h30m, 45m);
+// "revision": a number of revisions.
+void check_compaction_retention(Reader& r, const EtcdOptions& etcd) {
+  const std::string& text = etcd.auto_compaction_retention;
+  const bool digits_only =
+      !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  bool duration = !text.empty();
+  bool digit_seen = false;
+  for (const char c : text) {
+    if (c >= '0' && c <= '9') {
+      digit_seen = true;
+    } else if ((c == 'h' || c == 'm' || c == 's') && digit_seen) {
+      digit_seen = false;
+    } else {
+      duration = false;
+    }
+  }
+  duration = duration && !digit_seen;
+  const bool ok = etcd.auto_compaction_mode == "revision" ? digits_only : digits_only || duration;
+  if (!ok || text.size() > 20) {
+    r.fail("options.etcd.auto_compaction_retention",
+           etcd.auto_compaction_mode == "revision"
+               ? "expected a number of revisions, got \"" + text + "\""
+               : "expected a duration such as 1h, 30m or 1h30m (or 0 to turn compaction off), "
+                 "got \"" + text + "\"");
+  }
+}
+
 // etcd flags cke sets itself, or that would weaken TLS or authentication: extra_args must not
 // override them (etcd takes the last of repeated flags, and extra_args come last).
 const std::set<std::string>& refused_etcd_flags() {
@@ -334,7 +362,22 @@ void parse_options(Reader& r, const YAML::Node& node, ClusterConfig& config) {
     }
     r.check_keys(
         etcd, "options.etcd",
-        {"extra_args", "extra_env", "extra_binds", "client_port", "peer_port", "volume_name"});
+        {"extra_args", "extra_env", "extra_binds", "client_port", "peer_port", "volume_name",
+         "auto_compaction_mode", "auto_compaction_retention"});
+    if (etcd["auto_compaction_mode"]) {
+      const std::string at = "options.etcd.auto_compaction_mode";
+      config.etcd.auto_compaction_mode = r.string(etcd["auto_compaction_mode"], at);
+      if (config.etcd.auto_compaction_mode != "periodic" &&
+          config.etcd.auto_compaction_mode != "revision") {
+        r.fail(at, "expected periodic or revision, got \"" + config.etcd.auto_compaction_mode +
+                       "\"");
+      }
+    }
+    if (etcd["auto_compaction_retention"]) {
+      const std::string at = "options.etcd.auto_compaction_retention";
+      config.etcd.auto_compaction_retention = r.string(etcd["auto_compaction_retention"], at);
+    }
+    check_compaction_retention(r, config.etcd);
     if (const YAML::Node args = etcd["extra_args"]) {
       if (!args.IsSequence()) {
         r.fail("options.etcd.extra_args", "expected a list, got " + Reader::shown(args));

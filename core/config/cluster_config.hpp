@@ -27,6 +27,11 @@ struct EtcdOptions {
   std::vector<Bind> extra_binds;  // accepted; the local runtime ignores them (and says so)
   uint16_t client_port = 2379;
   uint16_t peer_port = 2380;
+  // etcd's own compaction, on by default so that a cluster without kube-apiserver (which compacts
+  // by itself) does not grow until NOSPACE. "periodic" keeps `retention` of history (a duration
+  // such as 1h or 30m); "revision" keeps that many revisions; retention "0" turns it off.
+  std::string auto_compaction_mode = "periodic";
+  std::string auto_compaction_retention = "1h";
 };
 
 struct KubeletOptions {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/cluster/member_command.hpp"
+#include "core/ops/space.hpp"
 
 namespace cke::controller {
 namespace {
@@ -158,6 +159,25 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
   }
   if (!state.bootstrapped) {
     return decide_bootstrap(state, observed);
+  }
+  // A NOSPACE alarm: etcd refuses every write (the health write too) until it is disarmed.
+  if (observed.member_list_known) {
+    size_t voters = 0;
+    size_t answering = 0;
+    bool no_space = false;
+    for (const auto& m : observed.members) {
+      if (m.in_member_list && !m.is_learner) {
+        ++voters;
+        answering += m.reachable ? 1 : 0;
+      }
+      no_space = no_space || contains(m.alarms, "NOSPACE");
+    }
+    if (no_space && answering >= quorum_of(voters)) {
+      return {Phase::recovering_space,
+              "a NOSPACE alarm stops every write: compacting, defragmenting every member, then "
+              "disarming it",
+              ops::RecoverSpace{}};
+    }
   }
   // 2. Quorum lost: no destructive action at all.
   if (!observed.quorum_write_ok || !observed.member_list_known) {
@@ -329,6 +349,24 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
               "lifetime is left",
               ops::RenewCertificates{m.address}};
     }
+  }
+  // 11. Defragment a member whose file is mostly free pages, followers first, the leader last.
+  const int64_t min_free = ops::defragment_min_free_bytes();
+  const MemberObservation* fragmented = nullptr;
+  for (const auto& m : observed.members) {
+    const int64_t free_bytes = m.db_size - m.db_size_in_use;
+    if (listed(m) && m.serving() && m.db_size_in_use > 0 && free_bytes >= min_free &&
+        static_cast<double>(free_bytes) >= ops::kDefragmentMinFreeRatio * static_cast<double>(m.db_size) &&
+        (fragmented == nullptr || fragmented->is_leader)) {
+      fragmented = &m;
+    }
+  }
+  if (fragmented != nullptr) {
+    return {Phase::defragmenting,
+            "defragmenting " + fragmented->address + ": " +
+                std::to_string((fragmented->db_size - fragmented->db_size_in_use) >> 20) +
+                " MiB of its " + std::to_string(fragmented->db_size >> 20) + " MiB are free",
+            ops::Defragment{fragmented->address}};
   }
   return {Phase::healthy,
           std::to_string(voters) + " members healthy and in sync", std::nullopt};

@@ -110,6 +110,13 @@ etcdserverpb::TxnResponse Client::put_batch(
   return CKE_ETCD_CALL(TxnResponse, kv_, Txn, r);
 }
 
+void Client::compact(int64_t revision) {
+  etcdserverpb::CompactionRequest r;
+  r.set_revision(revision);
+  r.set_physical(true);
+  CKE_ETCD_CALL(CompactionResponse, kv_, Compact, r, std::chrono::seconds(60));
+}
+
 etcdserverpb::LeaseGrantResponse Client::lease_grant(int64_t ttl_seconds) {
   etcdserverpb::LeaseGrantRequest r;
   r.set_ttl(ttl_seconds);
@@ -154,6 +161,14 @@ etcdserverpb::StatusResponse Client::status() {
 
 etcdserverpb::AlarmResponse Client::alarms() {
   return CKE_ETCD_CALL(AlarmResponse, maintenance_, Alarm, etcdserverpb::AlarmRequest());
+}
+
+void Client::alarm_disarm(uint64_t member_id, int32_t alarm) {
+  etcdserverpb::AlarmRequest r;
+  r.set_action(2);  // DEACTIVATE
+  r.set_memberid(member_id);
+  r.set_alarm(alarm);
+  CKE_ETCD_CALL(AlarmResponse, maintenance_, Alarm, r);
 }
 
 void Client::move_leader(uint64_t target_id) {

@@ -57,6 +57,8 @@ class Client {
   etcdserverpb::DeleteRangeResponse delete_range(const std::string& key,
                                                  const std::string& range_end = "");
   etcdserverpb::TxnResponse put_batch(const std::vector<std::pair<std::string, std::string>>& kvs);
+  // Drops the history before `revision`; physical: returns once the space is reclaimable.
+  void compact(int64_t revision);
 
   // Lease
   etcdserverpb::LeaseGrantResponse lease_grant(int64_t ttl_seconds);
@@ -72,9 +74,11 @@ class Client {
   // Maintenance
   etcdserverpb::StatusResponse status();
   etcdserverpb::AlarmResponse alarms();
+  // Clears `alarm` (1 NOSPACE, 2 CORRUPT) raised by member `member_id`.
+  void alarm_disarm(uint64_t member_id, int32_t alarm);
   // Hands leadership to `target_id`; only the leader accepts it.
   void move_leader(uint64_t target_id);
-  void defragment(std::chrono::milliseconds timeout);
+  void defragment(std::chrono::milliseconds timeout);  // of this member only
   etcdserverpb::HashKVResponse hash_kv(int64_t revision);
   // The snapshot stream of this member. `context` owns the call; set its deadline as needed.
   std::unique_ptr<grpc::ClientReader<etcdserverpb::SnapshotResponse>> snapshot(

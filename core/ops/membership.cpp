@@ -67,7 +67,8 @@ void move_leadership_away(Context& ctx, const std::string& member) {
       return;
     }
   }
-  throw Error("no other voter serves to take the leadership from " + member, CKE_UNAVAILABLE);
+  // No other voter serves (a one-member cluster): the leader stays, and the operation goes on.
+  spdlog::info("no other voter serves to take the leadership from {}", member);
 }
 
 void remove_from_cluster(Context& ctx, const std::string& member, uint64_t id,

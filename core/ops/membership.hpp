@@ -15,7 +15,8 @@ std::shared_ptr<etcd::Client> serving_client(Context& ctx, const std::string& ex
 // A client of the leader: MemberPromote and MoveLeader work only there (ETCD-NOTES).
 std::shared_ptr<etcd::Client> leader_client(Context& ctx);
 
-// Moves leadership from `member` to another voter that serves, when `member` leads.
+// Moves leadership from `member` to another voter that serves, when `member` leads and another
+// voter serves.
 void move_leadership_away(Context& ctx, const std::string& member);
 
 // MemberRemove (tolerating a member already removed), then the member is forgotten in the state,

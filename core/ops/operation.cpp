@@ -25,6 +25,8 @@ const char* phase_name(Phase phase) {
     case Phase::replacing_member: return "replacing-member";
     case Phase::restarting_members: return "restarting-members";
     case Phase::renewing_certificates: return "renewing-certificates";
+    case Phase::recovering_space: return "recovering-space";
+    case Phase::defragmenting: return "defragmenting";
     case Phase::healthy: return "healthy";
   }
   return "unknown";
@@ -45,6 +47,8 @@ std::string operation_name(const Operation& operation) {
                         [](const DropRemovedMember&) { return "drop-removed-member"; },
                         [](const RestartMember&) { return "restart-member"; },
                         [](const RenewCertificates&) { return "renew-certificates"; },
+                        [](const RecoverSpace&) { return "recover-space"; },
+                        [](const Defragment&) { return "defragment"; },
                     },
                     operation);
 }
@@ -56,6 +60,7 @@ std::vector<std::string> operation_targets(const Operation& operation) {
                         [](const CompleteBootstrap&) { return std::vector<std::string>{}; },
                         [](const AuthSetup&) { return std::vector<std::string>{}; },
                         [](const ResumeRestore&) { return std::vector<std::string>{}; },
+                        [](const RecoverSpace&) { return std::vector<std::string>{}; },
                         [](const auto& op) { return std::vector<std::string>{op.member}; },
                     },
                     operation);

@@ -25,6 +25,8 @@ enum class Phase {
   replacing_member,     // a member whose data is lost is removed and added back
   restarting_members,   // members started with other parameters are restarted, one at a time
   renewing_certificates,  // member certificates near their end are replaced
+  recovering_space,     // a NOSPACE alarm: compact, defragment every member, disarm
+  defragmenting,        // giving a member's free pages back to the file system
   healthy,              // every member healthy and in sync, membership as cluster.yml says
 };
 
@@ -87,9 +89,19 @@ struct RenewCertificates {
   std::string member;
 };
 
+// A NOSPACE alarm (the cluster refuses writes): compact at the current revision, defragment
+// every member, then disarm the alarms.
+struct RecoverSpace {};
+// A member whose database is mostly free pages: defragmented (it blocks while it runs), its
+// leadership moved away first if it leads.
+struct Defragment {
+  std::string member;
+};
+
 using Operation = std::variant<Bootstrap, ResumeBootstrap, CompleteBootstrap, StartMember,
                                AuthSetup, ResumeRestore, AddLearner, Promote, RemoveMember,
-                               ReplaceMember, DropRemovedMember, RestartMember, RenewCertificates>;
+                               ReplaceMember, DropRemovedMember, RestartMember, RenewCertificates,
+                               RecoverSpace, Defragment>;
 
 // The name in `ckecli history`, e.g. "add-learner".
 std::string operation_name(const Operation& operation);

@@ -35,5 +35,7 @@ void run(Context& ctx, const ReplaceMember& op);
 void run(Context& ctx, const DropRemovedMember& op);
 void run(Context& ctx, const RestartMember& op);
 void run(Context& ctx, const RenewCertificates& op);
+void run(Context& ctx, const RecoverSpace& op);
+void run(Context& ctx, const Defragment& op);
 
 }  // namespace cke::ops

@@ -31,6 +31,9 @@ struct Member {
   std::optional<MemberState> runtime;  // nullopt: the runtime could not inspect the node
   Role role = Role::voter;
   bool serving = true;  // answers and is in sync with the health write
+  std::vector<std::string> alarms = {};
+  int64_t db_size = 0;
+  int64_t db_size_in_use = 0;
 };
 
 struct Observed {
@@ -83,7 +86,11 @@ ClusterObservation observation(const Observed& o) {
       seen.id = ++id;
     }
     const bool runs = seen.runtime_known && seen.runtime.state == R;
-    seen.reachable = seen.in_sync = runs && m.serving && o.quorum;
+    seen.reachable = runs;
+    seen.in_sync = runs && m.serving && o.quorum;
+    seen.alarms = m.alarms;
+    seen.db_size = m.db_size;
+    seen.db_size_in_use = m.db_size_in_use;
     seen.is_leader = m.address == o.leader;
     out.members.push_back(seen);
   }
@@ -295,6 +302,36 @@ std::vector<Row> rows() {
        Phase::renewing_certificates},
       {"certificates with more than a third of their lifetime left are kept", three,
        certificates_of(n2, 0, 1'600'000), healthy_three, "", {}, Phase::healthy},
+
+      // Space.
+      {"a NOSPACE alarm is recovered from, although it makes the health write fail", three,
+       bootstrapped(three),
+       {{{n1, R, Role::voter, false, {"NOSPACE"}}, voter(n2, R, false), voter(n3, R, false)},
+        false, true, n1},
+       "recover-space", {}, Phase::recovering_space},
+      {"a NOSPACE alarm with too few members answering is not acted on", three,
+       bootstrapped(three),
+       {{{n1, R, Role::voter, false, {"NOSPACE"}}, voter(n2, S, false), voter(n3, A, false)},
+        false, true, n1},
+       "start-member", {n2}, Phase::starting_members},
+      {"a member whose file is mostly free pages is defragmented, followers first", three,
+       bootstrapped(three),
+       {{{n1, R, Role::voter, true, {}, 400 << 20, 100 << 20},
+         {n2, R, Role::voter, true, {}, 400 << 20, 100 << 20}, voter(n3)},
+        true, true, n1},
+       "defragment", {n2}, Phase::defragmenting},
+      {"the leader is defragmented last", three, bootstrapped(three),
+       {{{n1, R, Role::voter, true, {}, 400 << 20, 100 << 20}, voter(n2), voter(n3)},
+        true, true, n1},
+       "defragment", {n1}, Phase::defragmenting},
+      {"less than 100 MiB free is not worth a defragmentation", three, bootstrapped(three),
+       {{{n1, R, Role::voter, true, {}, 150 << 20, 60 << 20}, voter(n2), voter(n3)},
+        true, true, n1},
+       "", {}, Phase::healthy},
+      {"less than 45 % free is not worth a defragmentation", three, bootstrapped(three),
+       {{{n1, R, Role::voter, true, {}, 1000 << 20, 600 << 20}, voter(n2), voter(n3)},
+        true, true, n1},
+       "", {}, Phase::healthy},
 
       // Auth and rest.
       {"auth is set up once the cluster is healthy", three, bootstrapped(three, false),
