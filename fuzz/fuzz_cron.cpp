@@ -6,13 +6,13 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/backup/cron.hpp"
+#include "core/common/cron.hpp"
 #include "core/common/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const auto schedule =
-        cke::backup::CronSchedule::parse(std::string(reinterpret_cast<const char*>(data), size));
+        cke::CronSchedule::parse(std::string(reinterpret_cast<const char*>(data), size));
     const auto from = std::chrono::system_clock::from_time_t(1767225600);  // 2026-01-01
     if (schedule.next_after(from) <= from) {
       std::abort();

@@ -48,6 +48,7 @@ struct Options {
   std::string listen;            // HOST:PORT for the API over TCP with mutual TLS
   std::string issue_admin_cert;  // a directory to write an operator's ckecli certificate into
   std::string admin_ttl = "8760h";
+  std::string interval = "1s";
   std::vector<std::string> api_sans;  // more names and addresses for the API's certificate
 };
 
@@ -94,6 +95,21 @@ std::string read_file(const std::string& path) {
 
 // Stops every member this data directory knows (the bootstrapped set, the control-plane nodes of
 // the applied cluster.yml, and any member directory on disk). Members otherwise outlive cke.
+// --interval, checked before anything starts.
+std::chrono::seconds pass_interval(const Options& options) {
+  std::chrono::seconds interval{};
+  try {
+    interval = cke::cli::parse_duration(options.interval);
+  } catch (const std::exception& e) {
+    throw cke::Error(std::string("--interval: ") + e.what(), CKE_INVALID_ARGUMENT);
+  }
+  if (interval < std::chrono::seconds(1) || interval > std::chrono::minutes(5)) {
+    throw cke::Error("--interval " + options.interval + ": must be from 1s to 5m",
+                     CKE_INVALID_ARGUMENT);
+  }
+  return interval;
+}
+
 int stop_members(cke::cluster::Environment& env, cke::state::StateStore& store) {
   const auto state = store.load();
   std::set<std::string> addresses(state.members.begin(), state.members.end());
@@ -152,7 +168,7 @@ int run(const Options& options) {
     return issue_admin_certificate(issuer, options);
   }
 
-  cke::controller::Controller controller(env);
+  cke::controller::Controller controller(env, pass_interval(options));
   if (!options.cluster_file.empty()) {
     const std::string yaml = read_file(options.cluster_file);
     std::vector<std::string> warnings;
@@ -259,6 +275,10 @@ int main(int argc, char** argv) {
       "write an operator certificate for ckecli --tls-dir into this directory, then exit");
   app.add_option("--admin-ttl", options.admin_ttl, "validity of --issue-admin-cert, a Go duration")
       ->capture_default_str();
+  app.add_option("--interval", options.interval,
+                 "time between the controller's passes once the cluster is settled, a Go duration "
+                 "from 1s to 5m: a failed member is acted on within it")
+      ->capture_default_str();
 
   const auto args = cke::cli::normalise_go_flags(argc, argv);
   std::vector<const char*> pointers;
@@ -272,6 +292,7 @@ int main(int argc, char** argv) {
   }
   spdlog::set_level(spdlog::level::from_str(options.log_level));
   try {
+    (void)pass_interval(options);  // a bad value stops cke before it touches anything
     return run(options);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

@@ -12,7 +12,6 @@ namespace {
 
 // Passes come quickly while something is moving, slowly once the cluster is settled.
 constexpr auto kBusyInterval = std::chrono::milliseconds(200);
-constexpr auto kIdleInterval = std::chrono::seconds(1);
 constexpr auto kErrorBackoff = std::chrono::seconds(2);
 
 std::string joined(const std::vector<std::string>& items) {
@@ -49,7 +48,8 @@ void check_membership_step(const config::ClusterConfig& config,
 
 }  // namespace
 
-Controller::Controller(cluster::Environment& env) : env_(env) {
+Controller::Controller(cluster::Environment& env, std::chrono::milliseconds interval)
+    : env_(env), interval_(interval) {
   state::State s = env_.store().load();
   // An operation recorded as running when cke stopped was interrupted; it is decided again.
   bool changed = false;
@@ -248,7 +248,7 @@ bool Controller::pass() {
   try {
     ops::Context context{env_, config, s, observed};
     ops::run(context, *decision.operation);
-    record_finish(s, id, "ok", "");
+    record_finish(s, id, "ok", decision.detail);
   } catch (const std::exception& e) {
     spdlog::error("operation {} failed: {}", name, e.what());
     record_finish(s, id, "error", e.what());
@@ -259,12 +259,12 @@ bool Controller::pass() {
 
 void Controller::run(const std::stop_token& stop) {
   while (!stop.stop_requested()) {
-    std::chrono::milliseconds wait = kIdleInterval;
+    std::chrono::milliseconds wait = interval_;
     try {
       if (pass()) {
         wait = std::chrono::milliseconds(0);
       } else if (status().phase != "healthy") {
-        wait = kBusyInterval;
+        wait = std::min(kBusyInterval, interval_);
       }
     } catch (const std::exception&) {
       wait = kErrorBackoff;

@@ -3,6 +3,7 @@
 // one operation runs at a time.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -19,6 +20,8 @@
 
 namespace cke::controller {
 
+inline constexpr std::chrono::milliseconds kDefaultPassInterval{1000};
+
 struct StatusSnapshot {
   std::string phase = "starting";
   std::string detail;
@@ -28,7 +31,10 @@ struct StatusSnapshot {
 
 class Controller {
  public:
-  explicit Controller(cluster::Environment& env);
+  // `interval`: the time between passes once the cluster is settled (passes come every 200 ms
+  // while something is moving), so a failure is acted on within one interval.
+  explicit Controller(cluster::Environment& env,
+                      std::chrono::milliseconds interval = kDefaultPassInterval);
 
   // Runs passes until `stop` is requested.
   void run(const std::stop_token& stop);
@@ -72,6 +78,7 @@ class Controller {
   void adopt_state(const state::State& s);
 
   cluster::Environment& env_;
+  std::chrono::milliseconds interval_;
   std::mutex operation_mutex_;  // one operation at a time (loop passes and API changes)
   mutable std::mutex data_mutex_;
   state::State state_;
