@@ -120,9 +120,9 @@ int stop_members(cke::cluster::Environment& env, cke::state::StateStore& store) 
       addresses.insert(node.address);
     }
   }
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(env.data_dir() / "members", ec)) {
-    addresses.insert(entry.path().filename().string());
+  // Members cke started that are no longer members or control-plane nodes still have records.
+  for (const auto& record : state.member_records) {
+    addresses.insert(record.address);
   }
   for (const auto& address : addresses) {
     env.node(address).stop(10000);

@@ -36,6 +36,25 @@ bool write_client_crl(Environment& env, const state::State& state, const std::st
   return true;
 }
 
+std::string log_excerpt(Environment& env, const std::string& address) {
+  std::string tail = env.node(address).log_tail(600);
+  if (const auto first_line = tail.find('\n'); first_line != std::string::npos && tail.size() >= 600) {
+    tail.erase(0, first_line + 1);  // a cut line says nothing
+  }
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) {
+    tail.pop_back();
+  }
+  std::string out;
+  for (const char c : tail) {
+    if (c == '\n') {
+      out += " | ";
+    } else if (c != '\r') {
+      out += c;
+    }
+  }
+  return out.empty() ? "(no log)" : out;
+}
+
 std::chrono::seconds member_certificate_ttl() {
   const char* text = test_hook("CKE_TEST_MEMBER_CERT_TTL_SECONDS");
   if (text == nullptr) {
@@ -97,8 +116,8 @@ void launch_member(Environment& env, const config::ClusterConfig& config, state:
   // Staggered start (ETCD-NOTES): the next member starts once this one serves its peer port.
   if (!wait_for_tcp(address, config.etcd.peer_port, std::chrono::seconds(15))) {
     throw Error("etcd on " + address + " did not open its peer port " +
-                    std::to_string(config.etcd.peer_port) + " within 15 s; see " +
-                    (env.member_dir(address) / "etcd.log").string(),
+                    std::to_string(config.etcd.peer_port) + " within 15 s; the end of its log: " +
+                    log_excerpt(env, address),
                 CKE_UNAVAILABLE);
   }
 }

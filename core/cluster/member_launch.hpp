@@ -31,6 +31,9 @@ void launch_member(Environment& env, const config::ClusterConfig& config, state:
 void write_member_certificates(Environment& env, const config::ClusterConfig& config,
                                state::State& state, const std::string& address);
 
+// The last lines of the member's log on one line (lines joined by " | "), for error messages.
+std::string log_excerpt(Environment& env, const std::string& address);
+
 // The lifetime of member certificates: a year, or CKE_TEST_MEMBER_CERT_TTL_SECONDS (a test hook).
 std::chrono::seconds member_certificate_ttl();
 

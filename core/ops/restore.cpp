@@ -1,9 +1,11 @@
 #include "core/ops/restore.hpp"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -17,12 +19,13 @@
 
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
-#include "core/common/subprocess.hpp"
 #include "core/common/test_hooks.hpp"
+#include "core/common/unique_fd.hpp"
 #include "core/cluster/member_command.hpp"
 #include "core/cluster/member_launch.hpp"
 #include "core/cluster/observation.hpp"
 #include "core/ops/run.hpp"
+#include "core/stream/fd_stream.hpp"
 
 namespace fs = std::filesystem;
 
@@ -31,16 +34,6 @@ namespace {
 
 constexpr int kStartsPerMember = 3;
 constexpr auto kRestartDelay = std::chrono::seconds(1);
-
-fs::path data_of(const cluster::Environment& env, const std::string& address) {
-  return env.member_dir(address) / "data";
-}
-fs::path staging_of(const cluster::Environment& env, const std::string& address) {
-  return env.member_dir(address) / "data.restore";
-}
-fs::path old_of(const cluster::Environment& env, const std::string& address) {
-  return env.member_dir(address) / "data.old";
-}
 
 // The database size from which a restore starts a quorum first (see swap_and_start). Tests lower
 // it through CKE_TEST_RESTORE_QUORUM_FIRST_MIB to take that path with a small database.
@@ -72,36 +65,20 @@ void check_free_space(const fs::path& dir, uint64_t needed) {
   }
 }
 
-// Builds each member's restored data beside its current data; the old cluster keeps serving.
+// Builds each member's restored data beside its current data, through the runtime (which may
+// keep the member on another host); the old cluster keeps serving.
 void stage(cluster::Environment& env, const config::ClusterConfig& config,
            const state::State& state, const fs::path& snapshot) {
   const std::string initial_cluster = cluster::initial_cluster_flag(config, state.members);
-  // etcdctl snapshot restore took 7.3 s for 1.1 GB here (ETCD-NOTES); a minute and a minute per
-  // GiB leaves room for a slow disk while never holding the operation lock for ever.
-  const auto timeout =
-      std::chrono::seconds(60) + std::chrono::seconds(60) * (fs::file_size(snapshot) >> 30);
   for (const auto& address : state.members) {
-    const fs::path staging = staging_of(env, address);
-    fs::remove_all(staging);
-    ensure_private_dir(env.member_dir(address));
-    CommandResult result;
-    try {
-      result = run_command(
-          {"etcdctl", "snapshot", "restore", snapshot.string(), "--name=" + address,
-           "--initial-cluster=" + initial_cluster, "--initial-cluster-token=" + state.restore_token,
-           "--initial-advertise-peer-urls=" + cluster::peer_url(config, address),
-           "--data-dir=" + staging.string()},
-          timeout, {"ETCDCTL_API=3"});
-    } catch (const Error&) {
-      fs::remove_all(staging);
-      throw;
+    const UniqueFd fd(::open(snapshot.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+      throw Error("cannot read " + snapshot.string() + ": " + std::strerror(errno), CKE_INTERNAL);
     }
-    if (result.exit_code != 0) {
-      fs::remove_all(staging);
-      throw Error("etcdctl snapshot restore for " + address + " failed (exit " +
-                      std::to_string(result.exit_code) + "): " + result.output,
-                  CKE_INTERNAL);
-    }
+    stream::FdReader reader(fd.get(), snapshot.string());
+    env.node(address).stage_restore(
+        {address, initial_cluster, state.restore_token, cluster::peer_url(config, address)},
+        reader);
     env.failpoint("restore.after-stage-member");
   }
 }
@@ -136,27 +113,13 @@ void swap_and_start(cluster::Environment& env, const config::ClusterConfig& conf
   }
   env.failpoint("restore.after-stop");
   for (const auto& address : state.members) {
-    const fs::path staging = staging_of(env, address);
-    if (!fs::exists(staging)) {
-      continue;  // swapped before a crash
-    }
-    if (fs::exists(data_of(env, address))) {
-      fs::remove_all(old_of(env, address));
-      fs::rename(data_of(env, address), old_of(env, address));
-    }
-    fs::rename(staging, data_of(env, address));
-    sync_directory(env.member_dir(address));
+    env.node(address).swap_staged();  // nothing when swapped before a crash
     env.failpoint("restore.after-swap-member");
   }
   state.cluster_token = state.restore_token;
   env.store().save(state);
   // Restored members load the whole database before they serve: allow for its size.
-  uint64_t db_bytes = 0;
-  std::error_code ec;
-  for (const auto& address : state.members) {
-    const auto size = fs::file_size(data_of(env, address) / "member" / "snap" / "db", ec);
-    db_bytes = std::max<uint64_t>(db_bytes, ec ? 0 : size);
-  }
+  const uint64_t db_bytes = state.restore_bytes;
   const auto allowed = std::chrono::seconds(90 + 120 * (db_bytes >> 30));
   const auto deadline = std::chrono::steady_clock::now() + allowed;
   // Starts those of `addresses` that do not run. A member can exit while it starts (a flag etcd
@@ -178,8 +141,9 @@ void swap_and_start(cluster::Environment& env, const config::ClusterConfig& conf
       }
       if (++tried.count > kStartsPerMember) {
         throw Error("member " + address + " exited " + std::to_string(kStartsPerMember) +
-                        " times while starting (its etcd log says why); the old data is kept in "
-                        "each member's data.old",
+                        " times while starting; the end of its log: " +
+                        cluster::log_excerpt(env, address) +
+                        " (each member's old data is kept aside by the runtime)",
                     CKE_UNAVAILABLE);
       }
       tried.last = std::chrono::steady_clock::now();
@@ -206,7 +170,7 @@ void swap_and_start(cluster::Environment& env, const config::ClusterConfig& conf
         }
         throw Error(std::string("the restored cluster did not ") + what + " in " +
                         std::to_string(allowed.count()) + " s (" + why +
-                        "); the old data is kept in each member's data.old",
+                        "); each member's old data is kept aside by the runtime",
                     CKE_UNAVAILABLE);
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -230,11 +194,12 @@ void swap_and_start(cluster::Environment& env, const config::ClusterConfig& conf
   spdlog::info("restore: the restored cluster is healthy");
   env.failpoint("restore.before-cleanup");
   for (const auto& address : state.members) {
-    fs::remove_all(old_of(env, address));
+    env.node(address).drop_previous();
   }
   state.restore_phase.clear();
   state.restore_source.clear();
   state.restore_token.clear();
+  state.restore_bytes = 0;
   // Auth came back with the data; auth-setup checks it again (every step checks first).
   state.auth_enabled = false;
   state.bootstrapped = true;
@@ -257,6 +222,7 @@ void restore_cluster(cluster::Environment& env, const config::ClusterConfig& con
   state.restore_phase = "staging";
   state.restore_source = source;
   state.restore_token = cluster::new_cluster_token(config.name, "restore");
+  state.restore_bytes = fs::file_size(snapshot);
   env.store().save(state);
   env.failpoint("restore.after-intent");
   stage(env, config, state, snapshot);
@@ -274,7 +240,7 @@ void run(Context& ctx, const ResumeRestore& /*op*/) {
   if (state.restore_phase == "staging") {
     // The old cluster never stopped: keep it, drop what was staged.
     for (const auto& address : state.members) {
-      fs::remove_all(staging_of(env, address));
+      env.node(address).discard_staged();
     }
     spdlog::warn("a restore from {} was interrupted while staging; the cluster keeps its data",
                  state.restore_source);

@@ -1,6 +1,8 @@
 #include "core/plugin/runtime.hpp"
 
+#include "core/plugin/c_streams.hpp"
 #include "core/plugin/instance.hpp"
+#include "core/stream/memory_stream.hpp"
 
 namespace cke::plugin {
 
@@ -50,6 +52,59 @@ MemberStatus NodeHandle::inspect() {
 void NodeHandle::wipe() {
   CallError err;
   check_call(table_->wipe(node_, err.get()), err, record_);
+}
+
+template <class Fn>
+Fn NodeHandle::entry(Fn cke_runtime_table::*member, const char* what) const {
+  // Every 1.2 entry sits after stage_restore, the first one 1.2 added.
+  if (CKE_HAS_FIELD(cke_runtime_table, table_, log_tail) && table_->*member != nullptr) {
+    return table_->*member;
+  }
+  throw Error("runtime plugin " + record_.name + " cannot " + what +
+                  ": it was built against an SDK older than ABI 1.2; rebuild it against this "
+                  "cke's SDK",
+              CKE_UNIMPLEMENTED);
+}
+
+void NodeHandle::stage_restore(const RestoreSpec& spec, stream::ByteReader& snapshot) {
+  const auto fn = entry(&cke_runtime_table::stage_restore, "stage restored data");
+  const cke_restore_spec c{sizeof(cke_restore_spec), spec.name.c_str(),
+                           spec.initial_cluster.c_str(), spec.cluster_token.c_str(),
+                           spec.peer_url.c_str()};
+  const cke_reader reader = as_c_reader(snapshot);
+  CallError err;
+  check_call(fn(node_, &c, &reader, err.get()), err, record_);
+}
+
+void NodeHandle::discard_staged() {
+  const auto fn = entry(&cke_runtime_table::discard_staged, "discard staged data");
+  CallError err;
+  check_call(fn(node_, err.get()), err, record_);
+}
+
+void NodeHandle::swap_staged() {
+  const auto fn = entry(&cke_runtime_table::swap_staged, "swap in restored data");
+  CallError err;
+  check_call(fn(node_, err.get()), err, record_);
+}
+
+void NodeHandle::drop_previous() {
+  const auto fn = entry(&cke_runtime_table::drop_previous, "drop replaced data");
+  CallError err;
+  check_call(fn(node_, err.get()), err, record_);
+}
+
+std::string NodeHandle::log_tail(size_t max_bytes) {
+  if (!CKE_HAS_FIELD(cke_runtime_table, table_, log_tail) || table_->log_tail == nullptr) {
+    return "";
+  }
+  stream::StringWriter out;
+  const cke_writer writer = as_c_writer(out);
+  CallError err;
+  if (table_->log_tail(node_, max_bytes, &writer, err.get()) != CKE_OK) {
+    return "";  // only for messages: a log that cannot be read says nothing
+  }
+  return out.text();
 }
 
 Runtime::Runtime(const PluginRecord& record, const std::string& config_json,

@@ -9,6 +9,7 @@
 
 #include "cke/runtime.h"
 #include "core/plugin/registry.hpp"
+#include "core/stream/byte_stream.hpp"
 
 namespace cke::plugin {
 
@@ -21,6 +22,13 @@ enum class MemberState : uint32_t {
 struct MemberStatus {
   MemberState state = MemberState::absent;
   int64_t pid = 0;
+};
+
+struct RestoreSpec {
+  std::string name;
+  std::string initial_cluster;
+  std::string cluster_token;
+  std::string peer_url;
 };
 
 struct NodeSpec {
@@ -44,7 +52,21 @@ class NodeHandle {
   MemberStatus inspect();
   void wipe();
 
+  // Since ABI 1.2: restored data staged beside the member's data and swapped in (see
+  // cke/runtime.h). A runtime built against an older SDK fails them with CKE_UNIMPLEMENTED and a
+  // sentence saying so.
+  void stage_restore(const RestoreSpec& spec, stream::ByteReader& snapshot);
+  void discard_staged();
+  void swap_staged();
+  void drop_previous();
+  // The end of the member's log (up to `max_bytes`); "" when the runtime cannot tell.
+  std::string log_tail(size_t max_bytes);
+
  private:
+  // The 1.2 entry, or a CKE_UNIMPLEMENTED error naming `what` when the plugin predates it.
+  template <class Fn>
+  Fn entry(Fn cke_runtime_table::*member, const char* what) const;
+
   const PluginRecord& record_;
   const cke_runtime_table* table_;
   cke_node* node_;

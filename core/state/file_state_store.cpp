@@ -105,6 +105,7 @@ State FileStateStore::load() {
   state.restore_phase = j.value("restore_phase", "");
   state.restore_source = j.value("restore_source", "");
   state.restore_token = j.value("restore_token", "");
+  state.restore_bytes = j.value("restore_bytes", uint64_t{0});
   state.backup_schedule = j.value("backup_schedule", "");
   state.last_backup_fire = j.value("last_backup_fire", int64_t{0});
   state.last_backup_name = j.value("last_backup_name", "");
@@ -139,6 +140,7 @@ void FileStateStore::save(const State& state) {
   j["restore_phase"] = state.restore_phase;
   j["restore_source"] = state.restore_source;
   j["restore_token"] = state.restore_token;
+  j["restore_bytes"] = state.restore_bytes;
   j["backup_schedule"] = state.backup_schedule;
   j["last_backup_fire"] = state.last_backup_fire;
   j["last_backup_name"] = state.last_backup_name;

@@ -57,6 +57,7 @@ struct State {
   std::string restore_phase;
   std::string restore_source;  // the backup or file, for messages
   std::string restore_token;   // the new cluster token the restored members use
+  uint64_t restore_bytes = 0;  // the snapshot's size: restored members load that much first
 
   // Scheduled backups.
   std::string backup_schedule;   // the schedule last_backup_fire belongs to

@@ -157,6 +157,13 @@ std::string abi_layout_table() {
   CKE_MEMBER(cke_member_status, state);
   CKE_MEMBER(cke_member_status, pid);
 
+  CKE_STRUCT(cke_restore_spec);
+  CKE_MEMBER(cke_restore_spec, struct_size);
+  CKE_MEMBER(cke_restore_spec, name);
+  CKE_MEMBER(cke_restore_spec, initial_cluster);
+  CKE_MEMBER(cke_restore_spec, cluster_token);
+  CKE_MEMBER(cke_restore_spec, peer_url);
+
   CKE_STRUCT(cke_runtime_table);
   CKE_MEMBER(cke_runtime_table, struct_size);
   CKE_MEMBER(cke_runtime_table, create);
@@ -168,6 +175,11 @@ std::string abi_layout_table() {
   CKE_MEMBER(cke_runtime_table, stop);
   CKE_MEMBER(cke_runtime_table, inspect);
   CKE_MEMBER(cke_runtime_table, wipe);
+  CKE_MEMBER(cke_runtime_table, stage_restore);
+  CKE_MEMBER(cke_runtime_table, discard_staged);
+  CKE_MEMBER(cke_runtime_table, swap_staged);
+  CKE_MEMBER(cke_runtime_table, drop_previous);
+  CKE_MEMBER(cke_runtime_table, log_tail);
 
   return out.str();
 }

@@ -5,11 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "core/common/error.hpp"
 #include "core/plugin/cert_backend.hpp"
 #include "core/plugin/compressor.hpp"
+#include "core/plugin/runtime.hpp"
+#include "core/stream/memory_stream.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -88,6 +91,27 @@ TEST_F(BrokenPlugins, ACertificateBackendOfAbi10LoadsAndIssuesButCannotSignCrls)
   } catch (const cke::Error& e) {
     EXPECT_EQ(e.code(), CKE_UNIMPLEMENTED);
     EXPECT_THAT(std::string(e.what()), HasSubstr("needs plugin ABI 1.1"));
+  }
+}
+
+TEST_F(BrokenPlugins, ARuntimeOfAbi10LoadsAndRunsButCannotRestore) {
+  EXPECT_EQ(errors_of(registry, "runtime_1_0.so"), "");
+  cke::plugin::Runtime old(registry.require(Kind::runtime, "old-runtime"), "{}", nullptr);
+  auto node = old.open_node({"127.0.0.1", "", "", "/nonexistent"});
+  EXPECT_EQ(node->inspect().state, cke::plugin::MemberState::absent);
+  EXPECT_EQ(node->log_tail(100), "");  // never reaches the slot past its table's end
+  cke::stream::SpanReader empty({});
+  for (const auto& call : std::vector<std::function<void()>>{
+           [&] { node->stage_restore({"m", "m=https://127.0.0.1:2380", "t", "u"}, empty); },
+           [&] { node->discard_staged(); }, [&] { node->swap_staged(); },
+           [&] { node->drop_previous(); }}) {
+    try {
+      call();
+      FAIL() << "a 1.0 table reached an entry of ABI 1.2";
+    } catch (const cke::Error& e) {
+      EXPECT_EQ(e.code(), CKE_UNIMPLEMENTED);
+      EXPECT_THAT(std::string(e.what()), HasSubstr("older than ABI 1.2"));
+    }
   }
 }
 

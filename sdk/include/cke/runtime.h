@@ -7,7 +7,9 @@
  * instance finds (adopts) members started by an earlier one through `inspect`.
  * Layout below member_dir: the member's etcd data directory is `member_dir/data` (its presence
  * is what tells CKE_MEMBER_STOPPED from CKE_MEMBER_ABSENT); files written with write_file land
- * at `member_dir/relative_path`.
+ * at `member_dir/relative_path`. Everything else about member data (restored data staged beside
+ * it, the data it replaced, the log) the host reaches only through the calls below, so that a
+ * runtime may keep members on other hosts.
  *
  * Threading: calls for different nodes may run concurrently; calls for one node are serialised
  * by the host. The event sink may be called from any thread.
@@ -60,6 +62,15 @@ typedef struct cke_member_status {
   int64_t pid;    /* when running, else 0 */
 } cke_member_status;
 
+/* Borrowed for the duration of stage_restore. Since ABI 1.2. */
+typedef struct cke_restore_spec {
+  uint32_t struct_size;
+  const char* name;            /* the member name (--name) */
+  const char* initial_cluster; /* NAME=PEER_URL,… of every restored member */
+  const char* cluster_token;   /* the restored cluster's --initial-cluster-token */
+  const char* peer_url;        /* this member's --initial-advertise-peer-urls */
+} cke_restore_spec;
+
 typedef struct cke_runtime_table {
   uint32_t struct_size;
   int32_t (*create)(const char* config_json, const cke_event_sink* events, cke_runtime** out,
@@ -80,6 +91,24 @@ typedef struct cke_runtime_table {
   int32_t (*inspect)(cke_node* node, cke_member_status* status, cke_error* err);
   /* Removes the member's data (the member must be stopped). */
   int32_t (*wipe)(cke_node* node, cke_error* err);
+
+  /* ---- since ABI 1.2 (check CKE_HAS_FIELD(cke_runtime_table, t, stage_restore)) ---- */
+  /* Builds restored member data beside the member's data, which stays untouched, from an etcd
+   * snapshot read from `snapshot` to its end (the database followed by its 32-byte SHA-256, as
+   * Maintenance.Snapshot streams it; `etcdctl snapshot restore` checks it). Replaces what an
+   * earlier stage_restore left. */
+  int32_t (*stage_restore)(cke_node* node, const cke_restore_spec* spec,
+                           const cke_reader* snapshot, cke_error* err);
+  /* Drops staged data; CKE_OK when there is none. */
+  int32_t (*discard_staged)(cke_node* node, cke_error* err);
+  /* With the member stopped, durably: the staged data becomes the member's data, and its former
+   * data is kept aside until drop_previous. CKE_OK when nothing is staged (already swapped). */
+  int32_t (*swap_staged)(cke_node* node, cke_error* err);
+  /* Drops the data swap_staged kept aside; CKE_OK when there is none. */
+  int32_t (*drop_previous)(cke_node* node, cke_error* err);
+  /* Writes up to the last `max_bytes` of the member's log (etcd's output) to `out`, for error
+   * messages; nothing when there is no log. */
+  int32_t (*log_tail)(cke_node* node, size_t max_bytes, const cke_writer* out, cke_error* err);
 } cke_runtime_table;
 
 #ifdef __cplusplus

@@ -11,6 +11,7 @@
 #include "cke/runtime.h"
 #include "cke/sdk/error.hpp"
 #include "cke/sdk/plugin_info.hpp"
+#include "cke/sdk/streams.hpp"
 
 namespace cke::sdk {
 
@@ -24,6 +25,14 @@ struct NodeSpec {
 struct MemberCommand {
   std::vector<std::string> argv;
   std::vector<std::string> env;  // "NAME=value"
+};
+
+// What stage_restore builds the restored data with (since ABI 1.2).
+struct RestoreSpec {
+  std::string name;
+  std::string initial_cluster;
+  std::string cluster_token;
+  std::string peer_url;
 };
 
 struct MemberStatus {
@@ -55,6 +64,23 @@ class Node {
   virtual void stop(int64_t timeout_ms) = 0;
   virtual MemberStatus inspect() = 0;
   virtual void wipe() = 0;
+
+  // Since ABI 1.2 (see cke/runtime.h). A runtime that cannot do one of these keeps the default,
+  // which fails with CKE_UNIMPLEMENTED: cke then says so instead of restoring.
+  virtual void stage_restore(const RestoreSpec& /*spec*/, Reader& /*snapshot*/) {
+    throw Error(CKE_UNIMPLEMENTED, "this runtime cannot stage restored data");
+  }
+  virtual void discard_staged() {
+    throw Error(CKE_UNIMPLEMENTED, "this runtime cannot discard staged data");
+  }
+  virtual void swap_staged() {
+    throw Error(CKE_UNIMPLEMENTED, "this runtime cannot swap in staged data");
+  }
+  virtual void drop_previous() {
+    throw Error(CKE_UNIMPLEMENTED, "this runtime cannot drop replaced data");
+  }
+  // Writes up to the last `max_bytes` of the member's log; nothing when there is none.
+  virtual void log_tail(size_t /*max_bytes*/, Writer& /*out*/) {}
 };
 
 // Derive from this; the constructor takes (std::string_view config_json, EventSink events).
@@ -123,6 +149,35 @@ inline int32_t wipe(cke_node* node, cke_error* err) {
   return barrier(err, [&] { self(node)->wipe(); });
 }
 
+inline int32_t stage_restore(cke_node* node, const cke_restore_spec* spec,
+                             const cke_reader* snapshot, cke_error* err) {
+  return barrier(err, [&] {
+    const RestoreSpec s{text(spec->name), text(spec->initial_cluster), text(spec->cluster_token),
+                        text(spec->peer_url)};
+    Reader reader(*snapshot);
+    self(node)->stage_restore(s, reader);
+  });
+}
+
+inline int32_t discard_staged(cke_node* node, cke_error* err) {
+  return barrier(err, [&] { self(node)->discard_staged(); });
+}
+
+inline int32_t swap_staged(cke_node* node, cke_error* err) {
+  return barrier(err, [&] { self(node)->swap_staged(); });
+}
+
+inline int32_t drop_previous(cke_node* node, cke_error* err) {
+  return barrier(err, [&] { self(node)->drop_previous(); });
+}
+
+inline int32_t log_tail(cke_node* node, size_t max_bytes, const cke_writer* out, cke_error* err) {
+  return barrier(err, [&] {
+    Writer writer(*out);
+    self(node)->log_tail(max_bytes, writer);
+  });
+}
+
 }  // namespace detail::runtime
 
 template <class T>
@@ -137,7 +192,12 @@ const cke_plugin_descriptor* runtime_plugin(const PluginInfo& info) {
                                        &r::start,
                                        &r::stop,
                                        &r::inspect,
-                                       &r::wipe};
+                                       &r::wipe,
+                                       &r::stage_restore,
+                                       &r::discard_staged,
+                                       &r::swap_staged,
+                                       &r::drop_previous,
+                                       &r::log_tail};
   static const cke_plugin_descriptor descriptor =
       detail::make_descriptor(CKE_KIND_RUNTIME, info, &table);
   return &descriptor;
