@@ -43,6 +43,8 @@ bench: build
 	bench/bootstrap_bench.sh
 	bench/backup_bench.sh 100
 	bench/backup_bench.sh 1024
+	bench/repair_bench.sh 0
+	bench/repair_bench.sh 1024
 
 fuzz: deps
 	cmake --preset fuzz

@@ -116,6 +116,7 @@ int stop_members(cke::cluster::Environment& env, cke::state::StateStore& store) 
   if (!state.cluster_yaml.empty()) {
     const auto config =
         cke::config::parse_cluster_config(state.cluster_yaml, state.cluster_source).config;
+    env.describe_nodes(config.nodes);
     for (const auto& node : config.control_plane()) {
       addresses.insert(node.address);
     }

@@ -6,9 +6,19 @@ plugin::NodeHandle& Environment::node(const std::string& address) {
   const std::lock_guard lock(nodes_mutex_);
   auto& slot = nodes_[address];
   if (!slot) {
-    slot = runtime_.open_node({address, "", "", member_dir(address).string()});
+    const auto described = described_.find(address);
+    const bool known = described != described_.end();
+    slot = runtime_.open_node({address, known ? described->second.hostname : "",
+                               known ? described->second.user : "", member_dir(address).string()});
   }
   return *slot;
+}
+
+void Environment::describe_nodes(const std::vector<config::Node>& nodes) {
+  const std::lock_guard lock(nodes_mutex_);
+  for (const auto& node : nodes) {
+    described_[node.address] = node;
+  }
 }
 
 }  // namespace cke::cluster

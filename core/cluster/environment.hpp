@@ -10,6 +10,7 @@
 
 #include "core/common/clock.hpp"
 #include "core/common/failpoints.hpp"
+#include "core/config/cluster_config.hpp"
 #include "core/cluster/etcd_access.hpp"
 #include "core/pki/certificate_issuer.hpp"
 #include "core/plugin/runtime.hpp"
@@ -34,8 +35,12 @@ class Environment {
   [[nodiscard]] std::filesystem::path member_dir(const std::string& address) const {
     return data_dir_ / "members" / address;
   }
-  // The runtime's handle for the node with this address (opened once, kept).
+  // The runtime's handle for the node with this address (opened once, kept), opened with the
+  // host name and login user cluster.yml gives the node (see describe_nodes).
   plugin::NodeHandle& node(const std::string& address);
+  // What cluster.yml says of the nodes: their host names and login users go into the spec of
+  // each node handle opened afterwards (a remote runtime logs in with them).
+  void describe_nodes(const std::vector<config::Node>& nodes);
 
   [[nodiscard]] const std::string& runtime_name() const { return runtime_.name(); }
   pki::CertificateIssuer& issuer() { return issuer_; }
@@ -55,6 +60,7 @@ class Environment {
   EtcdAccess etcd_;
   std::mutex nodes_mutex_;
   std::map<std::string, std::unique_ptr<plugin::NodeHandle>> nodes_;
+  std::map<std::string, config::Node> described_;
 };
 
 }  // namespace cke::cluster

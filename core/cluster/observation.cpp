@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "core/cluster/environment.hpp"
 #include "core/cluster/member_command.hpp"
@@ -28,6 +29,20 @@ std::string alarm_name(int32_t alarm) {
     case 1: return "NOSPACE";
     case 2: return "CORRUPT";
     default: return "ALARM-" + std::to_string(alarm);
+  }
+}
+
+// Per-member questions have this long: a member that hangs (stopped, overloaded, a host gone)
+// costs a pass at most this, whatever the number of members, since they are asked in parallel.
+constexpr std::chrono::milliseconds kObserveDeadline{2000};
+
+// Runs body(0) … body(count - 1) on threads of their own and waits for all.
+template <class Body>
+void in_parallel(size_t count, const Body& body) {
+  std::vector<std::jthread> threads;
+  threads.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    threads.emplace_back([&body, i] { body(i); });
   }
 }
 
@@ -80,16 +95,17 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
     out.members.push_back(std::move(m));
   }
 
-  // Status from every running member: reachability, size, leader, its own id.
+  // Status from every running member, all at once: reachability, size, leader, its own id.
   std::optional<uint64_t> leader_id;
   std::string any_reachable;
   std::map<uint64_t, std::string> address_of_id;
-  const auto ask_status = [&](MemberObservation& m) {
-    if (m.runtime.state != plugin::MemberState::running) {
+  const auto ask_status = [&](MemberObservation& m,
+                              std::optional<etcdserverpb::StatusResponse> answer) {
+    if (!answer) {
       return;
     }
-    try {
-      const auto status = env.etcd().client(client_endpoint(config, m.address))->status();
+    {
+      const auto& status = *answer;
       m.reachable = true;
       m.db_size = status.dbsize();
       m.db_size_in_use = status.dbsizeinuse();
@@ -104,12 +120,25 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
       if (any_reachable.empty()) {
         any_reachable = m.address;
       }
-    } catch (const std::exception& e) {
-      m.error = e.what();
     }
   };
-  for (auto& m : out.members) {
-    ask_status(m);
+  const auto status_of = [&](MemberObservation& m) -> std::optional<etcdserverpb::StatusResponse> {
+    if (m.runtime.state != plugin::MemberState::running) {
+      return std::nullopt;
+    }
+    try {
+      return env.etcd().client(client_endpoint(config, m.address))->status(kObserveDeadline);
+    } catch (const std::exception& e) {
+      m.error = e.what();
+      return std::nullopt;
+    }
+  };
+  {
+    std::vector<std::optional<etcdserverpb::StatusResponse>> answers(out.members.size());
+    in_parallel(out.members.size(), [&](size_t i) { answers[i] = status_of(out.members[i]); });
+    for (size_t i = 0; i < out.members.size(); ++i) {
+      ask_status(out.members[i], std::move(answers[i]));
+    }
   }
   if (any_reachable.empty()) {
     out.error = "no member answers";
@@ -145,7 +174,7 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
         } catch (const std::exception& e) {
           extra.error = e.what();
         }
-        ask_status(extra);
+        ask_status(extra, status_of(extra));
         out.members.push_back(std::move(extra));
         found = std::prev(out.members.end());
       }
@@ -194,14 +223,15 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
     out.error = e.what();
     return out;
   }
-  for (auto& m : out.members) {
+  in_parallel(out.members.size(), [&](size_t i) {
+    auto& m = out.members[i];
     if (!m.reachable) {
-      continue;
+      return;
     }
     try {
       const auto read = env.etcd()
                             .client(client_endpoint(config, m.address))
-                            ->range("cke/health", "", true, true);
+                            ->range("cke/health", "", true, true, kObserveDeadline);
       m.revision = read.header().revision();
       m.in_sync = m.revision >= out.health_revision;
       if (!m.in_sync) {
@@ -211,7 +241,7 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
     } catch (const std::exception& e) {
       m.error = e.what();
     }
-  }
+  });
   return out;
 }
 

@@ -229,6 +229,7 @@ bool Controller::pass() {
     status_ = {"blocked", e.what(), std::nullopt, {}};
     return false;
   }
+  env_.describe_nodes(config.nodes);
   const auto observed = cluster::observe(env_, config, observed_addresses(config, s));
   const Decision decision = decide(config, s, observed);
   {

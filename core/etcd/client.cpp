@@ -75,13 +75,14 @@ Response Client::call(const char* name, Method method, const Request& request,
       request, ##__VA_ARGS__)
 
 etcdserverpb::RangeResponse Client::range(const std::string& key, const std::string& range_end,
-                                          bool serializable, bool count_only) {
+                                          bool serializable, bool count_only,
+                                          std::optional<std::chrono::milliseconds> timeout) {
   etcdserverpb::RangeRequest r;
   r.set_key(key);
   r.set_range_end(range_end);
   r.set_serializable(serializable);
   r.set_count_only(count_only);
-  return CKE_ETCD_CALL(RangeResponse, kv_, Range, r);
+  return CKE_ETCD_CALL(RangeResponse, kv_, Range, r, timeout);
 }
 
 etcdserverpb::PutResponse Client::put(const std::string& key, const std::string& value) {
@@ -155,8 +156,9 @@ etcdserverpb::MemberPromoteResponse Client::member_promote(uint64_t id) {
   return CKE_ETCD_CALL(MemberPromoteResponse, cluster_, MemberPromote, r);
 }
 
-etcdserverpb::StatusResponse Client::status() {
-  return CKE_ETCD_CALL(StatusResponse, maintenance_, Status, etcdserverpb::StatusRequest());
+etcdserverpb::StatusResponse Client::status(std::optional<std::chrono::milliseconds> timeout) {
+  return CKE_ETCD_CALL(StatusResponse, maintenance_, Status, etcdserverpb::StatusRequest(),
+                       timeout);
 }
 
 etcdserverpb::AlarmResponse Client::alarms() {

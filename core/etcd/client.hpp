@@ -52,7 +52,8 @@ class Client {
 
   // KV
   etcdserverpb::RangeResponse range(const std::string& key, const std::string& range_end = "",
-                                    bool serializable = false, bool count_only = false);
+                                    bool serializable = false, bool count_only = false,
+                                    std::optional<std::chrono::milliseconds> timeout = {});
   etcdserverpb::PutResponse put(const std::string& key, const std::string& value);
   etcdserverpb::DeleteRangeResponse delete_range(const std::string& key,
                                                  const std::string& range_end = "");
@@ -72,7 +73,7 @@ class Client {
   etcdserverpb::MemberPromoteResponse member_promote(uint64_t id);
 
   // Maintenance
-  etcdserverpb::StatusResponse status();
+  etcdserverpb::StatusResponse status(std::optional<std::chrono::milliseconds> timeout = {});
   etcdserverpb::AlarmResponse alarms();
   // Clears `alarm` (1 NOSPACE, 2 CORRUPT) raised by member `member_id`.
   void alarm_disarm(uint64_t member_id, int32_t alarm);

@@ -56,7 +56,10 @@ std::shared_ptr<etcd::Client> leader_client(Context& ctx) {
 }
 
 void move_leadership_away(Context& ctx, const std::string& member) {
-  if (ctx.observed.leader != member) {
+  // A member that does not answer leads nothing for long: its followers still name it for up to
+  // an election timeout after it died, and MoveLeader can only be sent to the leader itself.
+  const auto* observed = ctx.observed.member(member);
+  if (ctx.observed.leader != member || observed == nullptr || !observed->reachable) {
     return;
   }
   for (const auto& m : ctx.observed.members) {
