@@ -85,8 +85,8 @@ cke_s=$(elapsed "$t0" "$t1")
 
 # --- the same by hand ------------------------------------------------------------------------
 stop_cke  # the members keep running
-old_id=$(etcdctl --endpoints="$endpoints" member list -w json | jq -r --arg u "https://$victim:2380" \
-  '.members[] | select(.peerURLs[0] == $u) | .ID' | xargs printf '%x')
+# (The table, not JSON: member IDs are 64-bit and jq reads numbers as doubles.)
+old_id=$(etcdctl --endpoints="$endpoints" member list | awk -F', ' -v u="https://$victim:2380" '$4 == u {print $1}')
 rm -rf "$data/members/$victim/data"
 kill -9 "$(pid_of "$victim")"
 t2=$(now)
