@@ -11,7 +11,7 @@ nodes=(127.61.0.1 127.61.0.2 127.61.0.3)
 work=$(mktemp -d /tmp/cke-bench-XXXXXX)
 cke_pid=""
 cleanup() {
-  [ -n "$cke_pid" ] && kill "$cke_pid" 2>/dev/null && wait "$cke_pid" 2>/dev/null
+  if [ -n "$cke_pid" ]; then kill "$cke_pid" 2>/dev/null || true; wait "$cke_pid" 2>/dev/null || true; fi
   pkill -f "data-dir=$work/" 2>/dev/null || true
   rm -rf "$work"
 }

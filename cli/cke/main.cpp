@@ -161,7 +161,7 @@ int run(const Options& options) {
   cke::pki::CertificateIssuer issuer(certs, clock);
   cke::announce_test_hooks();
   cke::cluster::Environment env(data_dir, runtime, issuer, store, clock,
-                                   cke::Failpoints::from_environment());
+                                cke::Failpoints::from_environment());
   if (options.stop_members) {
     return stop_members(env, store);
   }

@@ -2,13 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/cluster/member_command.hpp"
+#include "core/cluster/member_launch.hpp"
 #include "core/common/clock.hpp"
 #include "core/common/error.hpp"
 #include "core/common/names.hpp"
-#include "core/cluster/member_command.hpp"
-#include "core/cluster/member_launch.hpp"
-#include "core/pki/certificate_issuer.hpp"
 #include "core/ops/user_ops.hpp"
+#include "core/pki/certificate_issuer.hpp"
 #include "core/pki/revocation.hpp"
 #include "core/users/prefix_user.hpp"
 

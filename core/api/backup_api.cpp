@@ -6,10 +6,10 @@
 #include "core/api/api_service.hpp"
 #include "core/backup/backup_name.hpp"
 #include "core/backup/catalog.hpp"
-#include "core/ops/restore.hpp"
 #include "core/backup/restore_snapshot.hpp"
 #include "core/backup/trailer_check.hpp"
 #include "core/common/error.hpp"
+#include "core/ops/restore.hpp"
 #include "core/plugin/compressor.hpp"
 #include "core/stream/pipe.hpp"
 

@@ -35,9 +35,7 @@ std::optional<uint64_t> free_bytes(const fs::path& dir) {
   return static_cast<uint64_t>(info.f_bavail) * info.f_frsize;
 }
 
-fs::path unique_name(const fs::path& dir) {
-  return dir / ("snapshot-" + random_hex() + ".db");
-}
+fs::path unique_name(const fs::path& dir) { return dir / ("snapshot-" + random_hex() + ".db"); }
 
 }  // namespace
 

@@ -8,10 +8,10 @@
 #include <mutex>
 #include <string>
 
+#include "core/cluster/etcd_access.hpp"
 #include "core/common/clock.hpp"
 #include "core/common/failpoints.hpp"
 #include "core/config/cluster_config.hpp"
-#include "core/cluster/etcd_access.hpp"
 #include "core/pki/certificate_issuer.hpp"
 #include "core/plugin/runtime.hpp"
 #include "core/state/state.hpp"

@@ -1,15 +1,12 @@
 #include "core/cluster/member_launch.hpp"
 
-#include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <chrono>
-#include <cstring>
 
-#include "core/common/error.hpp"
-#include "core/common/test_hooks.hpp"
-#include "core/common/tcp_wait.hpp"
 #include "core/cluster/member_command.hpp"
+#include "core/common/error.hpp"
+#include "core/common/tcp_wait.hpp"
+#include "core/common/test_hooks.hpp"
 #include "core/pki/revocation.hpp"
 
 namespace cke::cluster {
@@ -38,7 +35,8 @@ bool write_client_crl(Environment& env, const state::State& state, const std::st
 
 std::string log_excerpt(Environment& env, const std::string& address) {
   std::string tail = env.node(address).log_tail(600);
-  if (const auto first_line = tail.find('\n'); first_line != std::string::npos && tail.size() >= 600) {
+  if (const auto first_line = tail.find('\n');
+      first_line != std::string::npos && tail.size() >= 600) {
     tail.erase(0, first_line + 1);  // a cut line says nothing
   }
   while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) {
@@ -56,19 +54,8 @@ std::string log_excerpt(Environment& env, const std::string& address) {
 }
 
 std::chrono::seconds member_certificate_ttl() {
-  const char* text = test_hook("CKE_TEST_MEMBER_CERT_TTL_SECONDS");
-  if (text == nullptr) {
-    return pki::kMemberCertificateTtl;
-  }
-  int64_t seconds = 0;
-  const auto [end, error] = std::from_chars(text, text + std::strlen(text), seconds);
-  if (error != std::errc() || *end != '\0' || seconds < 10) {
-    spdlog::warn("CKE_TEST_MEMBER_CERT_TTL_SECONDS=\"{}\" is not a number of seconds >= 10; "
-                 "using a year",
-                 text);
-    return pki::kMemberCertificateTtl;
-  }
-  return std::chrono::seconds(seconds);
+  return std::chrono::seconds(test_hook_number("CKE_TEST_MEMBER_CERT_TTL_SECONDS", 10,
+                                               pki::kMemberCertificateTtl.count()));
 }
 
 void write_member_certificates(Environment& env, const config::ClusterConfig& config,
@@ -116,8 +103,8 @@ void launch_member(Environment& env, const config::ClusterConfig& config, state:
   // Staggered start (ETCD-NOTES): the next member starts once this one serves its peer port.
   if (!wait_for_tcp(address, config.etcd.peer_port, std::chrono::seconds(15))) {
     throw Error("etcd on " + address + " did not open its peer port " +
-                    std::to_string(config.etcd.peer_port) + " within 15 s; the end of its log: " +
-                    log_excerpt(env, address),
+                    std::to_string(config.etcd.peer_port) +
+                    " within 15 s; the end of its log: " + log_excerpt(env, address),
                 CKE_UNAVAILABLE);
   }
 }

@@ -5,9 +5,9 @@
 #include <chrono>
 #include <string>
 
-#include "core/config/cluster_config.hpp"
 #include "core/cluster/environment.hpp"
 #include "core/cluster/member_command.hpp"
+#include "core/config/cluster_config.hpp"
 #include "core/state/state.hpp"
 
 namespace cke::cluster {

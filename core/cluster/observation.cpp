@@ -148,9 +148,8 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
   // The member list, as the cluster knows it. A member added but never started has no name
   // yet: it is matched by its peer URL.
   // Asked of the leader where it answers: a member that was removed may still believe it belongs.
-  const std::string list_source = leader_id && address_of_id.contains(*leader_id)
-                                      ? address_of_id[*leader_id]
-                                      : any_reachable;
+  const std::string list_source =
+      leader_id && address_of_id.contains(*leader_id) ? address_of_id[*leader_id] : any_reachable;
   try {
     const auto list = env.etcd().client(client_endpoint(config, list_source))->member_list();
     out.member_list_known = true;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
@@ -22,6 +23,21 @@ bool is_hook_variable(std::string_view entry) {
 }  // namespace
 
 const char* test_hook(const char* name) { return hooks_enabled() ? std::getenv(name) : nullptr; }
+
+int64_t test_hook_number(const char* name, int64_t minimum, int64_t fallback) {
+  const char* text = test_hook(name);
+  if (text == nullptr) {
+    return fallback;
+  }
+  int64_t value = 0;
+  const auto [end, error] = std::from_chars(text, text + std::strlen(text), value);
+  if (error != std::errc() || *end != '\0' || value < minimum) {
+    spdlog::warn("{}=\"{}\" is not a whole number of at least {}; using {}", name, text, minimum,
+                 fallback);
+    return fallback;
+  }
+  return value;
+}
 
 void announce_test_hooks() {
   if (hooks_enabled()) {

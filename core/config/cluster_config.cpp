@@ -211,8 +211,9 @@ std::string canonical_ip(const std::string& text) {
 // "revision": a number of revisions.
 void check_compaction_retention(Reader& r, const EtcdOptions& etcd) {
   const std::string& text = etcd.auto_compaction_retention;
-  const bool digits_only =
-      !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool digits_only = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
   bool duration = !text.empty();
   bool digit_seen = false;
   for (const char c : text) {
@@ -231,7 +232,8 @@ void check_compaction_retention(Reader& r, const EtcdOptions& etcd) {
            etcd.auto_compaction_mode == "revision"
                ? "expected a number of revisions, got \"" + text + "\""
                : "expected a duration such as 1h, 30m or 1h30m (or 0 to turn compaction off), "
-                 "got \"" + text + "\"");
+                 "got \"" +
+                     text + "\"");
   }
 }
 
@@ -360,17 +362,16 @@ void parse_options(Reader& r, const YAML::Node& node, ClusterConfig& config) {
     if (!etcd.IsMap()) {
       r.fail("options.etcd", "expected a mapping, got " + Reader::shown(etcd));
     }
-    r.check_keys(
-        etcd, "options.etcd",
-        {"extra_args", "extra_env", "extra_binds", "client_port", "peer_port", "volume_name",
-         "auto_compaction_mode", "auto_compaction_retention"});
+    r.check_keys(etcd, "options.etcd",
+                 {"extra_args", "extra_env", "extra_binds", "client_port", "peer_port",
+                  "volume_name", "auto_compaction_mode", "auto_compaction_retention"});
     if (etcd["auto_compaction_mode"]) {
       const std::string at = "options.etcd.auto_compaction_mode";
       config.etcd.auto_compaction_mode = r.string(etcd["auto_compaction_mode"], at);
       if (config.etcd.auto_compaction_mode != "periodic" &&
           config.etcd.auto_compaction_mode != "revision") {
-        r.fail(at, "expected periodic or revision, got \"" + config.etcd.auto_compaction_mode +
-                       "\"");
+        r.fail(at,
+               "expected periodic or revision, got \"" + config.etcd.auto_compaction_mode + "\"");
       }
     }
     if (etcd["auto_compaction_retention"]) {

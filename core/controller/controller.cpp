@@ -161,8 +161,8 @@ void Controller::run_recorded(const std::string& name, const std::string& target
   }
 }
 
-std::vector<std::string> Controller::set_cluster(const std::string& yaml,
-                                                 const std::string& source, bool force) {
+std::vector<std::string> Controller::set_cluster(const std::string& yaml, const std::string& source,
+                                                 bool force) {
   auto parsed = config::parse_cluster_config(yaml, source);  // throws before anything changes
   if (!parsed.config.etcd_backup.pvc_name.empty()) {
     parsed.warnings.push_back(

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "core/config/cluster_config.hpp"
-#include "core/controller/decision.hpp"
 #include "core/cluster/environment.hpp"
 #include "core/cluster/observation.hpp"
+#include "core/config/cluster_config.hpp"
+#include "core/controller/decision.hpp"
 #include "core/state/state.hpp"
 
 namespace cke::controller {

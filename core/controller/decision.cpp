@@ -128,8 +128,8 @@ Decision decide_without_quorum(const state::State& state, const ClusterObservati
             std::nullopt};
   }
   const std::string why = member_errors(observed);
-  return {Phase::waiting_for_health,
-          "no quorum write yet" + (why.empty() ? "" : ": " + why), std::nullopt};
+  return {Phase::waiting_for_health, "no quorum write yet" + (why.empty() ? "" : ": " + why),
+          std::nullopt};
 }
 
 }  // namespace
@@ -248,9 +248,8 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
                   (first->error.empty() ? "" : ": " + first->error),
               std::nullopt};
     }
-    return {Phase::waiting_for_health, "waiting for " + joined(lagging) + ": " +
-                                           member_errors(observed),
-            std::nullopt};
+    return {Phase::waiting_for_health,
+            "waiting for " + joined(lagging) + ": " + member_errors(observed), std::nullopt};
   }
 
   // 6. Remove members of nodes no longer in cluster.yml, one at a time, keeping a quorum. One
@@ -263,11 +262,11 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
     const size_t after = voters - 1;
     const size_t serving_after = serving_voters - (m.serving() ? 1 : 0);
     if (after == 0 || serving_after < quorum_of(after)) {
-      held = held.value_or(Decision{
-          Phase::waiting_for_health,
-          "not removing " + m.address + " yet: the " + std::to_string(serving_after) +
-              " voters that serve would not form a quorum of " + std::to_string(after),
-          std::nullopt});
+      held = held.value_or(
+          Decision{Phase::waiting_for_health,
+                   "not removing " + m.address + " yet: the " + std::to_string(serving_after) +
+                       " voters that serve would not form a quorum of " + std::to_string(after),
+                   std::nullopt});
       continue;
     }
     return {Phase::changing_membership,
@@ -322,11 +321,13 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
     }
   }
   if (outdated != nullptr) {
+    // A one-member cluster has no quorum to keep: its restart is the only way to new parameters.
     const size_t staying = serving_voters - (outdated->is_learner ? 0 : 1);
-    if (staying < quorum_of(voters)) {
+    if (voters > 1 && staying < quorum_of(voters)) {
       return {Phase::restarting_members,
               "not restarting " + outdated->address + ": the " + std::to_string(staying) +
-                  " voters left serving would not form a quorum of " + std::to_string(voters),
+                  " voters left serving would not form a quorum of " + std::to_string(voters) +
+                  "; add a member first",
               std::nullopt};
     }
     return {Phase::restarting_members,
@@ -345,8 +346,9 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
     const int64_t lifetime = record->certificates_expire_at - record->certificates_issued_at;
     if (observed.observed_at >= record->certificates_expire_at - lifetime / 3) {
       return {Phase::renewing_certificates,
-              "renewing the certificates of " + m.address + ": less than a third of their "
-              "lifetime is left",
+              "renewing the certificates of " + m.address +
+                  ": less than a third of their "
+                  "lifetime is left",
               ops::RenewCertificates{m.address}};
     }
   }
@@ -356,7 +358,8 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
   for (const auto& m : observed.members) {
     const int64_t free_bytes = m.db_size - m.db_size_in_use;
     if (listed(m) && m.serving() && m.db_size_in_use > 0 && free_bytes >= min_free &&
-        static_cast<double>(free_bytes) >= ops::kDefragmentMinFreeRatio * static_cast<double>(m.db_size) &&
+        static_cast<double>(free_bytes) >=
+            ops::kDefragmentMinFreeRatio * static_cast<double>(m.db_size) &&
         (fragmented == nullptr || fragmented->is_leader)) {
       fragmented = &m;
     }
@@ -368,8 +371,7 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
                 " MiB of its " + std::to_string(fragmented->db_size >> 20) + " MiB are free",
             ops::Defragment{fragmented->address}};
   }
-  return {Phase::healthy,
-          std::to_string(voters) + " members healthy and in sync", std::nullopt};
+  return {Phase::healthy, std::to_string(voters) + " members healthy and in sync", std::nullopt};
 }
 
 }  // namespace cke::controller

@@ -25,9 +25,9 @@ enum class Phase {
   replacing_member,     // a member whose data is lost is removed and added back
   restarting_members,   // members started with other parameters are restarted, one at a time
   renewing_certificates,  // member certificates near their end are replaced
-  recovering_space,     // a NOSPACE alarm: compact, defragment every member, disarm
-  defragmenting,        // giving a member's free pages back to the file system
-  healthy,              // every member healthy and in sync, membership as cluster.yml says
+  recovering_space,       // a NOSPACE alarm: compact, defragment every member, disarm
+  defragmenting,          // giving a member's free pages back to the file system
+  healthy,                // every member healthy and in sync, membership as cluster.yml says
 };
 
 const char* phase_name(Phase phase);
@@ -98,10 +98,10 @@ struct Defragment {
   std::string member;
 };
 
-using Operation = std::variant<Bootstrap, ResumeBootstrap, CompleteBootstrap, StartMember,
-                               AuthSetup, ResumeRestore, AddLearner, Promote, RemoveMember,
-                               ReplaceMember, DropRemovedMember, RestartMember, RenewCertificates,
-                               RecoverSpace, Defragment>;
+using Operation =
+    std::variant<Bootstrap, ResumeBootstrap, CompleteBootstrap, StartMember, AuthSetup,
+                 ResumeRestore, AddLearner, Promote, RemoveMember, ReplaceMember, DropRemovedMember,
+                 RestartMember, RenewCertificates, RecoverSpace, Defragment>;
 
 // The name in `ckecli history`, e.g. "add-learner".
 std::string operation_name(const Operation& operation);

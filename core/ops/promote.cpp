@@ -15,8 +15,9 @@ void run(Context& ctx, const Promote& op) {
   } catch (const etcd::EtcdError& e) {
     const auto& why = e.etcd_message();
     if (why.find("in sync with leader") != std::string::npos) {
-      throw Error("learner " + op.member + " has not caught up with the leader yet; promote is "
-                  "tried again on a later pass",
+      throw Error("learner " + op.member +
+                      " has not caught up with the leader yet; promote is "
+                      "tried again on a later pass",
                   CKE_UNAVAILABLE);
     }
     if (why.find("can only promote a learner member") == std::string::npos) {

@@ -5,9 +5,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
-#include <charconv>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,13 +16,13 @@
 #include <thread>
 #include <vector>
 
+#include "core/cluster/member_command.hpp"
+#include "core/cluster/member_launch.hpp"
+#include "core/cluster/observation.hpp"
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
 #include "core/common/test_hooks.hpp"
 #include "core/common/unique_fd.hpp"
-#include "core/cluster/member_command.hpp"
-#include "core/cluster/member_launch.hpp"
-#include "core/cluster/observation.hpp"
 #include "core/ops/run.hpp"
 #include "core/stream/fd_stream.hpp"
 
@@ -38,18 +37,7 @@ constexpr auto kRestartDelay = std::chrono::seconds(1);
 // The database size from which a restore starts a quorum first (see swap_and_start). Tests lower
 // it through CKE_TEST_RESTORE_QUORUM_FIRST_MIB to take that path with a small database.
 uint64_t quorum_first_bytes() {
-  constexpr uint64_t kDefault = uint64_t{512} << 20;
-  const char* text = test_hook("CKE_TEST_RESTORE_QUORUM_FIRST_MIB");
-  if (text == nullptr) {
-    return kDefault;
-  }
-  uint64_t mib = 0;
-  const auto [end, error] = std::from_chars(text, text + std::strlen(text), mib);
-  if (error != std::errc() || *end != '\0') {
-    spdlog::warn("CKE_TEST_RESTORE_QUORUM_FIRST_MIB=\"{}\" is not a number; using 512", text);
-    return kDefault;
-  }
-  return mib << 20;
+  return static_cast<uint64_t>(test_hook_number("CKE_TEST_RESTORE_QUORUM_FIRST_MIB", 0, 512)) << 20;
 }
 
 void check_free_space(const fs::path& dir, uint64_t needed) {
@@ -140,11 +128,11 @@ void swap_and_start(cluster::Environment& env, const config::ClusterConfig& conf
         continue;
       }
       if (++tried.count > kStartsPerMember) {
-        throw Error("member " + address + " exited " + std::to_string(kStartsPerMember) +
-                        " times while starting; the end of its log: " +
-                        cluster::log_excerpt(env, address) +
-                        " (each member's old data is kept aside by the runtime)",
-                    CKE_UNAVAILABLE);
+        throw Error(
+            "member " + address + " exited " + std::to_string(kStartsPerMember) +
+                " times while starting; the end of its log: " + cluster::log_excerpt(env, address) +
+                " (each member's old data is kept aside by the runtime)",
+            CKE_UNAVAILABLE);
       }
       tried.last = std::chrono::steady_clock::now();
       if (tried.count > 1) {
@@ -190,7 +178,8 @@ void swap_and_start(cluster::Environment& env, const config::ClusterConfig& conf
   spdlog::info("restore: a quorum of the restored cluster serves (the outage ends)");
   const auto observed = wait_for(
       members, [](const auto& o) { return o.healthy(); }, "become healthy");
-  state.cluster_id = cluster::member_id_hex(observed.cluster_id.value_or(0));  // a restored cluster is a new cluster
+  state.cluster_id = cluster::member_id_hex(
+      observed.cluster_id.value_or(0));  // a restored cluster is a new cluster
   spdlog::info("restore: the restored cluster is healthy");
   env.failpoint("restore.before-cleanup");
   for (const auto& address : state.members) {

@@ -11,8 +11,8 @@
 #include <filesystem>
 #include <string>
 
-#include "core/config/cluster_config.hpp"
 #include "core/cluster/environment.hpp"
+#include "core/config/cluster_config.hpp"
 #include "core/state/state.hpp"
 #include "core/stream/byte_stream.hpp"
 

@@ -2,9 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <chrono>
-#include <cstring>
 
 #include "core/cluster/member_command.hpp"
 #include "core/common/test_hooks.hpp"
@@ -12,19 +10,7 @@
 namespace cke::ops {
 
 int64_t defragment_min_free_bytes() {
-  constexpr int64_t kDefault = int64_t{100} << 20;
-  const char* text = test_hook("CKE_TEST_DEFRAG_MIN_FREE_BYTES");
-  if (text == nullptr) {
-    return kDefault;
-  }
-  int64_t bytes = 0;
-  const auto [end, error] = std::from_chars(text, text + std::strlen(text), bytes);
-  if (error != std::errc() || *end != '\0' || bytes < 0) {
-    spdlog::warn("CKE_TEST_DEFRAG_MIN_FREE_BYTES=\"{}\" is not a number of bytes; using 100 MiB",
-                 text);
-    return kDefault;
-  }
-  return bytes;
+  return test_hook_number("CKE_TEST_DEFRAG_MIN_FREE_BYTES", 0, int64_t{100} << 20);
 }
 
 void defragment_member(Context& ctx, const std::string& member) {

@@ -5,8 +5,8 @@
 
 namespace cke::ops {
 
-bool user_add(etcd::Client& client, const std::string& user, const std::string& prefix,
-              bool force, const Failpoints& failpoints) {
+bool user_add(etcd::Client& client, const std::string& user, const std::string& prefix, bool force,
+              const Failpoints& failpoints) {
   if (!force) {
     users::check_prefix_is_disjoint(client, user, prefix);
   }

@@ -30,7 +30,7 @@ struct CertificateRecord {
 // What cke started a member with, for deciding restarts and certificate renewals.
 struct MemberRecord {
   std::string address;
-  std::string parameters;             // member_parameters() at its last start; "": unknown
+  std::string parameters;              // member_parameters() at its last start; "": unknown
   int64_t certificates_issued_at = 0;  // unix seconds; 0: unknown
   int64_t certificates_expire_at = 0;  // the earlier notAfter of its server and peer certificate
 };

@@ -210,8 +210,8 @@ class LocalNode final : public sdk::Node {
   static uint64_t receive(sdk::Reader& in, const fs::path& file) {
     const UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     if (!fd) {
-      throw sdk::Error(CKE_UNAVAILABLE, "cannot create " + file.string() + ": " +
-                                            std::strerror(errno));
+      throw sdk::Error(CKE_UNAVAILABLE,
+                       "cannot create " + file.string() + ": " + std::strerror(errno));
     }
     std::vector<uint8_t> buf(1 << 20);
     uint64_t total = 0;
@@ -231,7 +231,8 @@ class LocalNode final : public sdk::Node {
       total += n;
     }
     if (::fsync(fd.get()) != 0) {
-      throw sdk::Error(CKE_UNAVAILABLE, "cannot sync " + file.string() + ": " + std::strerror(errno));
+      throw sdk::Error(CKE_UNAVAILABLE,
+                       "cannot sync " + file.string() + ": " + std::strerror(errno));
     }
     return total;
   }

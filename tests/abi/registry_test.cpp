@@ -102,7 +102,9 @@ TEST_F(BrokenPlugins, ARuntimeOfAbi10LoadsAndRunsButCannotRestore) {
   EXPECT_EQ(node->log_tail(100), "");  // never reaches the slot past its table's end
   cke::stream::SpanReader empty({});
   for (const auto& call : std::vector<std::function<void()>>{
-           [&] { node->stage_restore({"m", "m=https://127.0.0.1:2380", "t", "u"}, empty); },
+           [&] {
+             node->stage_restore({"m", "m=https://127.0.0.1:2380", "t", "u"}, empty);
+           },
            [&] { node->discard_staged(); }, [&] { node->swap_staged(); },
            [&] { node->drop_previous(); }}) {
     try {

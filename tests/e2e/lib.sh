@@ -31,7 +31,7 @@ stored_files() { ls -A "$1" 2>/dev/null | grep -v -x -e '.cke-storage.lock' -e '
 e2e_cleanup() {
   local status=$?
   if [ -n "${E2E_DIR:-}" ] && [ -d "$E2E_DIR" ]; then
-    [ -n "${WRITER_PID:-}" ] && kill "$WRITER_PID" 2>/dev/null
+    if [ -n "${WRITER_PID:-}" ]; then kill "$WRITER_PID" 2>/dev/null || true; fi
     stop_cke
     for mount in ${E2E_MOUNTS:-}; do umount "$mount" 2>/dev/null || true; done
     for pid in ${E2E_STOPPED_PIDS:-}; do kill -CONT "$pid" 2>/dev/null || true; done

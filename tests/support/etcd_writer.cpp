@@ -94,9 +94,8 @@ int main(int argc, char** argv) {
       ++next;
     }
     std::fclose(acked);
-    std::cout << "acknowledged " << next - 1 << " writes, failed " << failed
-              << ", longest outage " << longest.count() << " ms (" << longest_at << ")"
-              << std::endl;
+    std::cout << "acknowledged " << next - 1 << " writes, failed " << failed << ", longest outage "
+              << longest.count() << " ms (" << longest_at << ")" << std::endl;
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "cke-test-writer: " << e.what() << "\n";

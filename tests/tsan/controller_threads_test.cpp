@@ -55,9 +55,10 @@ TEST(ControllerThreads, LoopsStateAndOperationsFromManyThreads) {
                                    [](cke::state::State& s) { ++s.last_backup_size; });
           controller.run_recorded("test-recorded", std::to_string(t), [] {});
           if (i % 10 == 0) {
-            EXPECT_THROW(controller.run_exclusive("test-failing", "", [](cke::state::State&) {
-              throw std::runtime_error("failed on purpose");
-            }),
+            EXPECT_THROW(controller.run_exclusive("test-failing", "",
+                                                  [](cke::state::State&) {
+                                                    throw std::runtime_error("failed on purpose");
+                                                  }),
                          std::runtime_error);
           }
           controller.wake();

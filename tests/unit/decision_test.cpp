@@ -3,12 +3,12 @@
 // name, which reads as the rule it checks.
 #include "core/controller/decision.hpp"
 
-#include "core/cluster/member_command.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cctype>
 #include <optional>
+
+#include "core/cluster/member_command.hpp"
 
 namespace {
 
@@ -38,8 +38,8 @@ struct Member {
 
 struct Observed {
   std::vector<Member> members;
-  bool quorum = true;     // the health write succeeded
-  bool list_known = true; // a member answered MemberList
+  bool quorum = true;      // the health write succeeded
+  bool list_known = true;  // a member answered MemberList
   std::string leader;
   int64_t now = 1'000'000;  // unix seconds
 };
@@ -157,9 +157,13 @@ std::vector<Row> rows() {
   const std::vector<std::string> three = {n1, n2, n3};
   const std::vector<std::string> five = {n1, n2, n3, n4, n5};
   const Observed healthy_three = {{voter(n1), voter(n2), voter(n3)}, true, true, n1};
-  const Observed nothing_runs = {{{n1, A, Role::none, false}, {n2, A, Role::none, false},
-                                  {n3, A, Role::none, false}},
-                                 false, false, ""};
+  const Observed nothing_runs = {
+      {{n1, A, Role::none, false}, {n2, A, Role::none, false}, {n3, A, Role::none, false}},
+      false,
+      false,
+      ""};
+  // A table reads best one row to a few lines.
+  // clang-format off
   return {
       // Bootstrap.
       {"a fresh data directory with no member data bootstraps every control-plane node", three,
@@ -294,6 +298,25 @@ std::vector<Row> rows() {
          return s;
        }(),
        healthy_three, "restart-member", {n3}, Phase::restarting_members},
+      {"a one-member cluster is restarted: it has no quorum to keep", {n1},
+       [] {
+         auto s = bootstrapped({n1});
+         s.member_record_for(n1).parameters = "old";
+         return s;
+       }(),
+       {{voter(n1)}, true, true, n1}, "restart-member", {n1}, Phase::restarting_members},
+      {"a two-member cluster is not restarted: one member alone is no quorum of two", {n1, n2},
+       [] {
+         auto s = bootstrapped({n1, n2});
+         s.member_record_for(n2).parameters = "old";
+         return s;
+       }(),
+       {{voter(n1), voter(n2)}, true, true, n1}, "", {}, Phase::restarting_members},
+      {"a learner that caught up is not promoted while a voter does not serve", {n1, n2, n3, n4},
+       bootstrapped({n1, n2, n3, n4}),
+       {{voter(n1), voter(n2, R, false), voter(n3, R, false), {n4, R, Role::learner, true}},
+        true, true, n1},
+       "", {}, Phase::waiting_for_health},
       {"no restart while a member is out of sync", three, started_with_other_parameters({n3}),
        {{voter(n1), voter(n2, R, false), voter(n3)}, true, true, n1},
        "", {}, Phase::waiting_for_health},
@@ -342,6 +365,7 @@ std::vector<Row> rows() {
       {"a healthy cluster that follows cluster.yml has nothing to do", three,
        bootstrapped(three), healthy_three, "", {}, Phase::healthy},
   };
+  // clang-format on
 }
 
 // gtest names a row by its sentence instead of dumping its bytes.
@@ -374,10 +398,12 @@ std::string row_test_name(const testing::TestParamInfo<Row>& info) {
 INSTANTIATE_TEST_SUITE_P(Rows, DecisionTable, testing::ValuesIn(rows()), row_test_name);
 
 TEST(DecisionTable, QuorumLossNamesTheMembersThatDoNotRun) {
-  const auto d = decide(config_with({n1, n2, n3}), bootstrapped({n1, n2, n3}),
-                        observation({{voter(n1, unknown, false), voter(n2, unknown, false),
-                                      voter(n3, R, false)},
-                                     false, false, ""}));
+  const auto d = decide(
+      config_with({n1, n2, n3}), bootstrapped({n1, n2, n3}),
+      observation({{voter(n1, unknown, false), voter(n2, unknown, false), voter(n3, R, false)},
+                   false,
+                   false,
+                   ""}));
   EXPECT_NE(d.detail.find(n1), std::string::npos) << d.detail;
   EXPECT_NE(d.detail.find(n2), std::string::npos) << d.detail;
 }

@@ -97,8 +97,8 @@ typedef struct cke_runtime_table {
    * snapshot read from `snapshot` to its end (the database followed by its 32-byte SHA-256, as
    * Maintenance.Snapshot streams it; `etcdctl snapshot restore` checks it). Replaces what an
    * earlier stage_restore left. */
-  int32_t (*stage_restore)(cke_node* node, const cke_restore_spec* spec,
-                           const cke_reader* snapshot, cke_error* err);
+  int32_t (*stage_restore)(cke_node* node, const cke_restore_spec* spec, const cke_reader* snapshot,
+                           cke_error* err);
   /* Drops staged data; CKE_OK when there is none. */
   int32_t (*discard_staged)(cke_node* node, cke_error* err);
   /* With the member stopped, durably: the staged data becomes the member's data, and its former
