@@ -81,9 +81,11 @@ void run(Context& ctx, const AddLearner& op) {
   // peer URLs etcd lists, itself included.
   cluster::InitialCluster initial{{}, ctx.state.cluster_token, true};
   for (const auto& m : list.members()) {
-    const std::string address =
-        m.name().empty() ? cluster::address_of_url(m.peerurls(0)) : m.name();
-    initial.members.push_back(address);
+    if (!m.name().empty()) {
+      initial.members.push_back(m.name());
+    } else if (!m.peerurls().empty()) {
+      initial.members.push_back(cluster::address_of_url(m.peerurls(0)));
+    }
   }
   cluster::launch_member(ctx.env, ctx.config, ctx.state, op.member, "add-learner", initial);
 }
