@@ -31,7 +31,9 @@ wait_until 60 "a renewed serving certificate on $NODE1:2379" client_serial_chang
 peer_after=$(serial $NODE1 2380)
 [ "$peer_after" != "$peer_before" ] || fail "the peer port still presents $peer_before"
 [ "$(pids)" = "$pids_before" ] || fail "members were restarted to renew certificates"
-[ "$(count_history renew-certificates)" -ge 3 ] || fail "expected every member renewed, got $(count_history renew-certificates)"
+# One member is renewed per pass, so the others may follow node1 by a pass or two.
+renewed_all() { [ "$(count_history renew-certificates)" -ge 3 ]; }
+wait_until 20 "every member's certificates renewed" renewed_all
 etcdctl --endpoints=$NODE1:2379 put /after-renewal yes >/dev/null || fail "a new client connection fails after the renewal"
 stop_writer
 failed=$(sed -n 's/.*, failed \([0-9]*\),.*/\1/p' "$E2E_DIR/writer.out")
