@@ -104,8 +104,8 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
     if (!answer) {
       return;
     }
+    const auto& status = *answer;
     {
-      const auto& status = *answer;
       m.reachable = true;
       m.db_size = status.dbsize();
       m.db_size_in_use = status.dbsizeinuse();
