@@ -18,6 +18,9 @@ nlohmann::ordered_json member_json(const v1::Member& m) {
           {"is_leader", m.is_leader()},
           {"db_size", m.db_size()},
           {"revision", m.revision()},
+          {"etcd_version", m.etcd_version()},
+          {"installed_etcd_version", m.installed_etcd_version()},
+          {"certificates_expire_at", m.certificates_expire_at()},
           {"error", m.error()}};
 }
 

@@ -62,6 +62,12 @@ void fill_members(const controller::StatusSnapshot& snapshot,
     member->set_db_size(m.db_size);
     member->set_revision(m.revision);
     member->set_error(m.error);
+    member->set_etcd_version(m.version);
+    member->set_installed_etcd_version(m.desired_version);
+    if (const auto cert = m.first_expiring_certificate()) {
+      member->set_certificates_expire_at(
+          format_utc(std::chrono::system_clock::from_time_t(static_cast<time_t>(cert->not_after))));
+    }
   }
 }
 

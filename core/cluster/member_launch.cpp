@@ -1,6 +1,5 @@
 #include "core/cluster/member_launch.hpp"
 
-
 #include <chrono>
 
 #include "core/cluster/member_command.hpp"
@@ -54,8 +53,8 @@ std::string log_excerpt(Environment& env, const std::string& address) {
 }
 
 std::chrono::seconds member_certificate_ttl() {
-  return std::chrono::seconds(test_hook_number("CKE_TEST_MEMBER_CERT_TTL_SECONDS", 10,
-                                               pki::kMemberCertificateTtl.count()));
+  return std::chrono::seconds(
+      test_hook_number("CKE_TEST_MEMBER_CERT_TTL_SECONDS", 10, pki::kMemberCertificateTtl.count()));
 }
 
 void write_member_certificates(Environment& env, const config::ClusterConfig& config,
@@ -95,9 +94,12 @@ void launch_member(Environment& env, const config::ClusterConfig& config, state:
   const bool check_crl = write_client_crl(env, state, address);
   env.failpoint(failpoint_prefix + ".after-files");
 
+  const std::string version = handle.etcd_version();
   handle.start(etcd_command(config, address, initial, env.member_dir(address), check_crl),
                etcd_environment(config));
-  state.member_record_for(address).parameters = member_parameters(config);
+  auto& record = state.member_record_for(address);
+  record.parameters = member_parameters(config);
+  record.etcd_version = version;
   env.store().save(state);
   env.failpoint(failpoint_prefix + ".after-start");
   // Staggered start (ETCD-NOTES): the next member starts once this one serves its peer port.

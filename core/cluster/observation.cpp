@@ -9,6 +9,7 @@
 
 #include "core/cluster/environment.hpp"
 #include "core/cluster/member_command.hpp"
+#include "core/cluster/served_certificate.hpp"
 
 namespace cke::cluster {
 
@@ -56,6 +57,14 @@ bool MemberObservation::data_lost() const {
   return runtime_known && runtime.state == plugin::MemberState::absent;
 }
 
+std::optional<pki::CertificateInfo> MemberObservation::first_expiring_certificate() const {
+  if (server_certificate && peer_certificate) {
+    return server_certificate->not_after <= peer_certificate->not_after ? server_certificate
+                                                                        : peer_certificate;
+  }
+  return server_certificate ? server_certificate : peer_certificate;
+}
+
 std::string address_of_url(const std::string& url) {
   const auto scheme = url.find("://");
   std::string rest = scheme == std::string::npos ? url : url.substr(scheme + 3);
@@ -83,15 +92,24 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
                            const std::vector<std::string>& addresses) {
   ClusterObservation out;
   out.observed_at = env.clock().unix_seconds();
-  for (const auto& address : addresses) {
-    MemberObservation m;
-    m.address = address;
+  const auto inspect = [&](MemberObservation& m) {
     try {
-      m.runtime = env.node(address).inspect();
+      auto& node = env.node(m.address);
+      m.runtime = node.inspect();
       m.runtime_known = true;
+      std::string why;
+      m.desired_version = node.etcd_version(&why);
+      if (!why.empty()) {
+        spdlog::debug("cannot tell the etcd version on {}: {}", m.address, why);
+      }
     } catch (const std::exception& e) {
       m.error = e.what();
     }
+  };
+  for (const auto& address : addresses) {
+    MemberObservation m;
+    m.address = address;
+    inspect(m);
     out.members.push_back(std::move(m));
   }
 
@@ -112,6 +130,7 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
       m.revision = status.header().revision();
       m.id = status.header().member_id();
       m.is_learner = status.islearner();
+      m.version = status.version();
       address_of_id[*m.id] = m.address;
       out.cluster_id = status.header().cluster_id();
       if (status.leader() != 0) {
@@ -126,12 +145,17 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
     if (m.runtime.state != plugin::MemberState::running) {
       return std::nullopt;
     }
+    const auto deadline = std::chrono::steady_clock::now() + kObserveDeadline;
+    std::optional<etcdserverpb::StatusResponse> status;
     try {
-      return env.etcd().client(client_endpoint(config, m.address))->status(kObserveDeadline);
+      status = env.etcd().client(client_endpoint(config, m.address))->status(kObserveDeadline);
     } catch (const std::exception& e) {
       m.error = e.what();
-      return std::nullopt;
     }
+    std::string why;
+    m.server_certificate = served_certificate(m.address, config.etcd.client_port, deadline, why);
+    m.peer_certificate = served_certificate(m.address, config.etcd.peer_port, deadline, why);
+    return status;
   };
   {
     std::vector<std::optional<etcdserverpb::StatusResponse>> answers(out.members.size());
@@ -167,12 +191,7 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
         }
         MemberObservation extra;
         extra.address = address;
-        try {
-          extra.runtime = env.node(address).inspect();
-          extra.runtime_known = true;
-        } catch (const std::exception& e) {
-          extra.error = e.what();
-        }
+        inspect(extra);
         ask_status(extra, status_of(extra));
         out.members.push_back(std::move(extra));
         found = std::prev(out.members.end());

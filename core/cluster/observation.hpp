@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/config/cluster_config.hpp"
+#include "core/pki/revocation.hpp"
 #include "core/plugin/runtime.hpp"
 
 namespace cke::cluster {
@@ -28,12 +29,19 @@ struct MemberObservation {
   int64_t db_size_in_use = 0;  // the rest is free pages a defragmentation gives back
   int64_t revision = 0;
   std::vector<std::string> alarms;  // raised for this member: "NOSPACE", "CORRUPT"
-  std::string error;                // why it is not reachable or not in sync
+  std::string version;              // the etcd it runs, from Status ("3.4.23"); "": unknown
+  std::string desired_version;      // of the etcd the runtime would start now; "": unknown
+  // As the member serves them (a TLS handshake); nullopt when its port did not answer.
+  std::optional<pki::CertificateInfo> server_certificate;  // on the client port
+  std::optional<pki::CertificateInfo> peer_certificate;    // on the peer port
+  std::string error;                                       // why it is not reachable or not in sync
 
   // Running, answering and in sync with the health write.
   [[nodiscard]] bool serving() const;
   // The runtime says the node has neither a process nor data (not merely that it cannot tell).
   [[nodiscard]] bool data_lost() const;
+  // Of the certificates it serves, the one that expires first; nullopt when none was seen.
+  [[nodiscard]] std::optional<pki::CertificateInfo> first_expiring_certificate() const;
 };
 
 struct ClusterObservation {

@@ -34,6 +34,22 @@ std::vector<std::string> addresses_where(const ClusterObservation& observed, Pre
   return out;
 }
 
+// Why `m` must be restarted; "" when it need not. Parameters come from cke's record of its
+// start. The etcd version is what the member reports against what its node would start now; the
+// record guards against restarting for ever a member whose binary reports one version and serves
+// another (a wrapper script, a distribution's patch).
+std::string restart_reason(const MemberObservation& m, const state::MemberRecord* record,
+                           const std::string& parameters) {
+  if (record == nullptr || record->parameters != parameters) {
+    return "it runs with other parameters than cluster.yml gives";
+  }
+  if (!m.version.empty() && !m.desired_version.empty() && m.version != m.desired_version &&
+      record->etcd_version != m.desired_version) {
+    return "it runs etcd " + m.version + " and its node now has etcd " + m.desired_version;
+  }
+  return "";
+}
+
 bool contains(const std::vector<std::string>& items, const std::string& item) {
   return std::find(items.begin(), items.end(), item) != items.end();
 }
@@ -309,15 +325,18 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
             ops::AuthSetup{}};
   }
 
-  // 9. Restart members started with other parameters, one at a time, followers first, only while
-  // the voters that stay up still form a quorum.
+  // 9. Restart members started with other parameters or running another etcd than their node
+  // now has, one at a time, followers first, only while the voters that stay up still form a
+  // quorum.
   const std::string parameters = cluster::member_parameters(config);
   const MemberObservation* outdated = nullptr;
+  std::string outdated_because;
   for (const auto& m : observed.members) {
-    const auto* record = state.member_record(m.address);
-    if (listed(m) && m.serving() && (record == nullptr || record->parameters != parameters) &&
+    std::string because = restart_reason(m, state.member_record(m.address), parameters);
+    if (listed(m) && m.serving() && !because.empty() &&
         (outdated == nullptr || outdated->is_leader)) {
       outdated = &m;
+      outdated_because = std::move(because);
     }
   }
   if (outdated != nullptr) {
@@ -333,22 +352,33 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
     return {Phase::restarting_members,
             "restarting " + outdated->address +
                 (outdated->is_leader ? " (the leader, last; leadership moves away first)" : "") +
-                ": it runs with other parameters than cluster.yml gives",
+                ": " + outdated_because,
             ops::RestartMember{outdated->address}};
   }
 
-  // 10. Renew member certificates with less than a third of their lifetime left.
+  // 10. Renew member certificates with less than a third of their lifetime left: as the member
+  // serves them where it answers (a certificate replaced behind cke's back counts), else as cke
+  // recorded issuing them.
   for (const auto& m : observed.members) {
-    const auto* record = state.member_record(m.address);
-    if (!listed(m) || record == nullptr || record->certificates_expire_at == 0) {
+    if (!listed(m)) {
       continue;
     }
-    const int64_t lifetime = record->certificates_expire_at - record->certificates_issued_at;
-    if (observed.observed_at >= record->certificates_expire_at - lifetime / 3) {
+    const auto* record = state.member_record(m.address);
+    const auto served = m.first_expiring_certificate();
+    const auto [not_before, not_after] =
+        served ? std::pair{served->not_before, served->not_after}
+        : record != nullptr
+            ? std::pair{record->certificates_issued_at, record->certificates_expire_at}
+            : std::pair<int64_t, int64_t>{0, 0};
+    if (not_after == 0) {
+      continue;
+    }
+    const int64_t lifetime = std::max<int64_t>(not_after - not_before, 0);
+    if (observed.observed_at >= not_after - lifetime / 3) {
       return {Phase::renewing_certificates,
               "renewing the certificates of " + m.address +
-                  ": less than a third of their "
-                  "lifetime is left",
+                  ": less than a third of the lifetime of " +
+                  (served ? "the certificate it serves" : "its certificates") + " is left",
               ops::RenewCertificates{m.address}};
     }
   }

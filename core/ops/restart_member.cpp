@@ -1,6 +1,6 @@
-// restart-member: a member runs with other parameters than cluster.yml gives. Leadership moves
-// away first when it leads, so that the cluster does not wait out an election; the decision
-// restarts the next member only once this one serves again.
+// restart-member: a member runs with other parameters than cluster.yml gives, or another etcd
+// than its node now has. Leadership moves away first when it leads, so that the cluster does not
+// wait out an election; the decision restarts the next member only once this one serves again.
 #include <spdlog/spdlog.h>
 
 #include "core/cluster/member_launch.hpp"
@@ -20,7 +20,7 @@ void run(Context& ctx, const RestartMember& op) {
   ctx.env.node(op.member).stop(kGracefulStopMs);
   ctx.env.failpoint("restart-member.after-stop");
   cluster::launch_member(ctx.env, ctx.config, ctx.state, op.member, "restart-member");
-  spdlog::info("restarted {} with the parameters cluster.yml gives", op.member);
+  spdlog::info("restarted {} with the parameters cluster.yml gives and its node's etcd", op.member);
 }
 
 }  // namespace cke::ops

@@ -37,20 +37,28 @@ CertificateInfo certificate_info(const std::string& certificate_pem) {
     throw Error("the certificate backend returned something that is not a PEM certificate",
                 CKE_INTERNAL);
   }
+  return certificate_info(*cert);
+}
+
+CertificateInfo certificate_info(const X509& cert) {
   CertificateInfo info;
   const std::unique_ptr<BIGNUM, decltype(&BN_free)> serial(
-      ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr), &BN_free);
+      ASN1_INTEGER_to_BN(X509_get0_serialNumber(&cert), nullptr), &BN_free);
   char* hex = serial ? BN_bn2hex(serial.get()) : nullptr;
   if (hex == nullptr) {
-    throw Error("cannot read the serial number of an issued certificate", CKE_INTERNAL);
+    throw Error("cannot read the serial number of a certificate", CKE_INTERNAL);
   }
   info.serial_hex = hex;
   OPENSSL_free(hex);
-  std::tm when{};
-  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &when) != 1) {
-    throw Error("cannot read the notAfter of an issued certificate", CKE_INTERNAL);
-  }
-  info.not_after = timegm(&when);
+  const auto unix_time = [](const ASN1_TIME* time, const char* field) {
+    std::tm when{};
+    if (ASN1_TIME_to_tm(time, &when) != 1) {
+      throw Error(std::string("cannot read the ") + field + " of a certificate", CKE_INTERNAL);
+    }
+    return static_cast<int64_t>(timegm(&when));
+  };
+  info.not_before = unix_time(X509_get0_notBefore(&cert), "notBefore");
+  info.not_after = unix_time(X509_get0_notAfter(&cert), "notAfter");
   return info;
 }
 

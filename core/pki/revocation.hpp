@@ -5,6 +5,8 @@
 // CRL: an expired certificate is refused anyway.
 #pragma once
 
+#include <openssl/types.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,12 +16,14 @@
 
 namespace cke::pki {
 
-// The serial (hex) and notAfter (unix seconds) of a PEM certificate.
+// The serial (hex), notBefore and notAfter (unix seconds) of a certificate.
 struct CertificateInfo {
   std::string serial_hex;
+  int64_t not_before = 0;
   int64_t not_after = 0;
 };
 CertificateInfo certificate_info(const std::string& certificate_pem);
+CertificateInfo certificate_info(const X509& cert);
 
 // Records `issued` for `common_name`, and drops records that have expired by `now`.
 void record_issued(state::State& state, const std::string& common_name,

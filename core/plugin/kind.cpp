@@ -17,9 +17,9 @@ constexpr std::array<size_t, 2> kCertBackendSizes{offsetof(cke_cert_backend_tabl
 constexpr std::array<size_t, 1> kStorageSizes{sizeof(cke_storage_table)};
 constexpr std::array<size_t, 1> kCompressorSizes{sizeof(cke_compressor_table)};
 constexpr std::array<size_t, 1> kPublisherSizes{sizeof(cke_publisher_table)};
-constexpr std::array<size_t, 3> kRuntimeSizes{offsetof(cke_runtime_table, stage_restore),
-                                              offsetof(cke_runtime_table, stage_restore),
-                                              sizeof(cke_runtime_table)};
+constexpr std::array<size_t, 4> kRuntimeSizes{
+    offsetof(cke_runtime_table, stage_restore), offsetof(cke_runtime_table, stage_restore),
+    offsetof(cke_runtime_table, etcd_version), sizeof(cke_runtime_table)};
 
 template <size_t N>
 size_t size_at(const std::array<size_t, N>& sizes, uint32_t minor) {

@@ -107,6 +107,22 @@ std::string NodeHandle::log_tail(size_t max_bytes) {
   return out.text();
 }
 
+std::string NodeHandle::etcd_version(std::string* error) {
+  if (!CKE_HAS_FIELD(cke_runtime_table, table_, etcd_version) || table_->etcd_version == nullptr) {
+    return "";
+  }
+  stream::StringWriter out;
+  const cke_writer writer = as_c_writer(out);
+  CallError err;
+  if (const int32_t status = table_->etcd_version(node_, &writer, err.get()); status != CKE_OK) {
+    if (error != nullptr && status != CKE_UNIMPLEMENTED) {
+      *error = err.message(status);
+    }
+    return "";
+  }
+  return out.text();
+}
+
 Runtime::Runtime(const PluginRecord& record, const std::string& config_json,
                  RuntimeEventHandler events)
     : record_(record),

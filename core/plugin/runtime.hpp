@@ -61,6 +61,9 @@ class NodeHandle {
   void drop_previous();
   // The end of the member's log (up to `max_bytes`); "" when the runtime cannot tell.
   std::string log_tail(size_t max_bytes);
+  // Since ABI 1.3: the version of the etcd the node would start now; "" when the runtime cannot
+  // tell (built against an older SDK, or the call failed: `error` then says why).
+  std::string etcd_version(std::string* error = nullptr);
 
  private:
   // The 1.2 entry, or a CKE_UNIMPLEMENTED error naming `what` when the plugin predates it.

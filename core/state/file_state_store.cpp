@@ -53,6 +53,7 @@ CertificateRecord certificate_from(const ordered_json& j) {
 ordered_json to_json(const MemberRecord& m) {
   return {{"address", m.address},
           {"parameters", m.parameters},
+          {"etcd_version", m.etcd_version},
           {"certificates_issued_at", m.certificates_issued_at},
           {"certificates_expire_at", m.certificates_expire_at}};
 }
@@ -61,6 +62,7 @@ MemberRecord member_from(const ordered_json& j) {
   MemberRecord m;
   m.address = j.value("address", "");
   m.parameters = j.value("parameters", "");
+  m.etcd_version = j.value("etcd_version", "");
   m.certificates_issued_at = j.value("certificates_issued_at", int64_t{0});
   m.certificates_expire_at = j.value("certificates_expire_at", int64_t{0});
   return m;

@@ -31,6 +31,7 @@ struct CertificateRecord {
 struct MemberRecord {
   std::string address;
   std::string parameters;              // member_parameters() at its last start; "": unknown
+  std::string etcd_version;            // the runtime's etcd version at its last start; "": unknown
   int64_t certificates_issued_at = 0;  // unix seconds; 0: unknown
   int64_t certificates_expire_at = 0;  // the earlier notAfter of its server and peer certificate
 };
@@ -85,7 +86,9 @@ struct State {
         return r;
       }
     }
-    return member_records.emplace_back(MemberRecord{address, "", 0, 0});
+    MemberRecord record;
+    record.address = address;
+    return member_records.emplace_back(std::move(record));
   }
 
   std::vector<OperationRecord> history;  // oldest first, capped

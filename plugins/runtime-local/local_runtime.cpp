@@ -23,6 +23,7 @@
 #include "core/common/error.hpp"
 #include "core/common/subprocess.hpp"
 #include "core/common/unique_fd.hpp"
+#include "etcd_version.hpp"
 #include "process.hpp"
 
 namespace fs = std::filesystem;
@@ -41,8 +42,8 @@ auto translating_errors(Body&& body) {
 
 class LocalNode final : public sdk::Node {
  public:
-  LocalNode(sdk::NodeSpec spec, sdk::EventSink events)
-      : spec_(std::move(spec)), dir_(spec_.member_dir), events_(events) {
+  LocalNode(sdk::NodeSpec spec, sdk::EventSink events, EtcdVersionCache& versions)
+      : spec_(std::move(spec)), dir_(spec_.member_dir), events_(events), versions_(versions) {
     if (dir_.empty() || !dir_.is_absolute()) {
       throw sdk::Error(CKE_INVALID_ARGUMENT,
                        "member_dir must be an absolute path, got \"" + spec_.member_dir + "\"");
@@ -194,6 +195,8 @@ class LocalNode final : public sdk::Node {
     out.write({reinterpret_cast<const uint8_t*>(text.data()), static_cast<size_t>(in.gcount())});
   }
 
+  std::string etcd_version() override { return versions_.version(); }
+
  private:
   [[nodiscard]] fs::path staged() const { return dir_ / "data.restore"; }
   [[nodiscard]] fs::path previous() const { return dir_ / "data.old"; }
@@ -252,6 +255,7 @@ class LocalNode final : public sdk::Node {
   sdk::NodeSpec spec_;
   fs::path dir_;
   sdk::EventSink events_;
+  EtcdVersionCache& versions_;  // the runtime's: every node of this machine runs the same etcd
 };
 
 class LocalRuntime final : public sdk::Runtime {
@@ -263,11 +267,12 @@ class LocalRuntime final : public sdk::Runtime {
   }
 
   std::unique_ptr<sdk::Node> open_node(const sdk::NodeSpec& spec) override {
-    return std::make_unique<LocalNode>(spec, events_);
+    return std::make_unique<LocalNode>(spec, events_, versions_);
   }
 
  private:
   sdk::EventSink events_;
+  EtcdVersionCache versions_;
 };
 
 }  // namespace

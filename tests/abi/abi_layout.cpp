@@ -180,6 +180,7 @@ std::string abi_layout_table() {
   CKE_MEMBER(cke_runtime_table, swap_staged);
   CKE_MEMBER(cke_runtime_table, drop_previous);
   CKE_MEMBER(cke_runtime_table, log_tail);
+  CKE_MEMBER(cke_runtime_table, etcd_version);
 
   return out.str();
 }

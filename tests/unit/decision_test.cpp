@@ -34,7 +34,21 @@ struct Member {
   std::vector<std::string> alarms = {};
   int64_t db_size = 0;
   int64_t db_size_in_use = 0;
+  std::string version = "";                                // the etcd it reports running
+  std::string installed = "";                              // the etcd its node would start now
+  std::optional<std::pair<int64_t, int64_t>> served = {};  // the served certificates' dates
 };
+
+Member on_etcd(Member m, const std::string& version, const std::string& installed) {
+  m.version = version;
+  m.installed = installed;
+  return m;
+}
+
+Member serving_certificate(Member m, int64_t not_before, int64_t not_after) {
+  m.served = {not_before, not_after};
+  return m;
+}
 
 struct Observed {
   std::vector<Member> members;
@@ -92,6 +106,12 @@ ClusterObservation observation(const Observed& o) {
     seen.db_size = m.db_size;
     seen.db_size_in_use = m.db_size_in_use;
     seen.is_leader = m.address == o.leader;
+    seen.version = m.version;
+    seen.desired_version = m.installed;
+    if (m.served) {
+      seen.server_certificate = {"01", m.served->first, m.served->second};
+      seen.peer_certificate = seen.server_certificate;
+    }
     out.members.push_back(seen);
   }
   out.quorum_write_ok = o.quorum;
@@ -120,7 +140,7 @@ cke::state::State bootstrapped(std::vector<std::string> members, bool auth = tru
   s.auth_enabled = auth;
   for (const auto& address : {n1, n2, n3, n4, n5}) {
     s.member_records.push_back(
-        {address, cke::cluster::member_parameters(config_with({})), 900'000, 1'900'000});
+        {address, cke::cluster::member_parameters(config_with({})), "", 900'000, 1'900'000});
   }
   return s;
 }
@@ -129,6 +149,14 @@ cke::state::State started_with_other_parameters(const std::vector<std::string>& 
   auto s = bootstrapped({n1, n2, n3});
   for (const auto& address : outdated) {
     s.member_record_for(address).parameters = "old";
+  }
+  return s;
+}
+
+cke::state::State started_on_etcd(const std::string& version) {
+  auto s = bootstrapped({n1, n2, n3});
+  for (auto& record : s.member_records) {
+    record.etcd_version = version;
   }
   return s;
 }
@@ -325,6 +353,35 @@ std::vector<Row> rows() {
        Phase::renewing_certificates},
       {"certificates with more than a third of their lifetime left are kept", three,
        certificates_of(n2, 0, 1'600'000), healthy_three, "", {}, Phase::healthy},
+      {"a served certificate near its end is renewed although cke's record says it is fresh", three,
+       bootstrapped(three),
+       {{voter(n1), voter(n2), serving_certificate(voter(n3), 0, 1'100'000)}, true, true, n1},
+       "renew-certificates", {n3}, Phase::renewing_certificates},
+      {"a served certificate with most of its lifetime left is kept whatever cke recorded", three,
+       certificates_of(n2, 0, 1'400'000),
+       {{voter(n1), serving_certificate(voter(n2), 900'000, 1'900'000), voter(n3)}, true, true, n1},
+       "", {}, Phase::healthy},
+
+      // The etcd binary.
+      {"members running another etcd than their node now has are restarted, followers first",
+       three, started_on_etcd("3.4.23"),
+       {{on_etcd(voter(n1), "3.4.23", "3.4.24"), on_etcd(voter(n2), "3.4.23", "3.4.24"),
+         on_etcd(voter(n3), "3.4.23", "3.4.24")}, true, true, n1},
+       "restart-member", {n2}, Phase::restarting_members},
+      {"a member restarted onto its node's etcd is not restarted again if it reports otherwise",
+       three, started_on_etcd("3.4.24"),
+       {{on_etcd(voter(n1), "3.4.23", "3.4.24"), on_etcd(voter(n2), "3.4.23", "3.4.24"),
+         on_etcd(voter(n3), "3.4.23", "3.4.24")}, true, true, n1},
+       "", {}, Phase::healthy},
+      {"a member is not restarted for a version its runtime cannot tell", three,
+       started_on_etcd("3.4.23"),
+       {{on_etcd(voter(n1), "3.4.23", ""), on_etcd(voter(n2), "3.4.23", ""),
+         on_etcd(voter(n3), "3.4.23", "")}, true, true, n1},
+       "", {}, Phase::healthy},
+      {"members running the etcd their node has are left alone", three, started_on_etcd(""),
+       {{on_etcd(voter(n1), "3.4.23", "3.4.23"), on_etcd(voter(n2), "3.4.23", "3.4.23"),
+         on_etcd(voter(n3), "3.4.23", "3.4.23")}, true, true, n1},
+       "", {}, Phase::healthy},
 
       // Space.
       {"a NOSPACE alarm is recovered from, although it makes the health write fail", three,

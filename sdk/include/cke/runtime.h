@@ -109,6 +109,13 @@ typedef struct cke_runtime_table {
   /* Writes up to the last `max_bytes` of the member's log (etcd's output) to `out`, for error
    * messages; nothing when there is no log. */
   int32_t (*log_tail)(cke_node* node, size_t max_bytes, const cke_writer* out, cke_error* err);
+
+  /* ---- since ABI 1.3 (check CKE_HAS_FIELD(cke_runtime_table, t, etcd_version)) ---- */
+  /* Writes the version of the etcd that `start` would run on the node now, as etcd reports it
+   * ("3.4.23", no newline), so that cke can restart members onto a new binary. Called on every
+   * controller pass: a runtime should cache the answer for as long as the binary is unchanged.
+   * CKE_NOT_FOUND when the node has no etcd. */
+  int32_t (*etcd_version)(cke_node* node, const cke_writer* out, cke_error* err);
 } cke_runtime_table;
 
 #ifdef __cplusplus

@@ -81,6 +81,13 @@ class Node {
   }
   // Writes up to the last `max_bytes` of the member's log; nothing when there is none.
   virtual void log_tail(size_t /*max_bytes*/, Writer& /*out*/) {}
+
+  // Since ABI 1.3: the version of the etcd `start` would run now ("3.4.23"). Called every
+  // controller pass, so cache it while the binary is unchanged. The default says it cannot tell,
+  // and cke then never restarts members for a new binary.
+  virtual std::string etcd_version() {
+    throw Error(CKE_UNIMPLEMENTED, "this runtime cannot tell the etcd version");
+  }
 };
 
 // Derive from this; the constructor takes (std::string_view config_json, EventSink events).
@@ -178,6 +185,14 @@ inline int32_t log_tail(cke_node* node, size_t max_bytes, const cke_writer* out,
   });
 }
 
+inline int32_t etcd_version(cke_node* node, const cke_writer* out, cke_error* err) {
+  return barrier(err, [&] {
+    const std::string version = self(node)->etcd_version();
+    Writer writer(*out);
+    writer.write({reinterpret_cast<const uint8_t*>(version.data()), version.size()});
+  });
+}
+
 }  // namespace detail::runtime
 
 template <class T>
@@ -197,7 +212,8 @@ const cke_plugin_descriptor* runtime_plugin(const PluginInfo& info) {
                                        &r::discard_staged,
                                        &r::swap_staged,
                                        &r::drop_previous,
-                                       &r::log_tail};
+                                       &r::log_tail,
+                                       &r::etcd_version};
   static const cke_plugin_descriptor descriptor =
       detail::make_descriptor(CKE_KIND_RUNTIME, info, &table);
   return &descriptor;
