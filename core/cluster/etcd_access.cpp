@@ -10,9 +10,12 @@ void EtcdAccess::renew_if_needed() {
   }
   const auto issued = issuer_.client("root", kOwnCertificateTtl);
   identity_ = {issuer_.server_ca(), issued.certificate_pem, issued.private_key_pem};
+  const auto peer = issuer_.peer_client("cke", kOwnCertificateTtl);
+  peer_identity_ = {issuer_.peer_ca(), peer.certificate_pem, peer.private_key_pem};
   expires_ = clock_.now() + kOwnCertificateTtl;
   clients_.clear();  // new credentials need new channels
-  spdlog::debug("issued cke's own root client certificate, valid until {}", format_utc(expires_));
+  spdlog::debug("issued cke's own root client and peer certificates, valid until {}",
+                format_utc(expires_));
 }
 
 std::shared_ptr<etcd::Client> EtcdAccess::client(const std::string& endpoint) {
@@ -23,6 +26,12 @@ std::shared_ptr<etcd::Client> EtcdAccess::client(const std::string& endpoint) {
     slot = std::make_shared<etcd::Client>(endpoint, identity_);
   }
   return slot;
+}
+
+EtcdAccess::ProbeIdentities EtcdAccess::probe_identities() {
+  const std::lock_guard lock(mutex_);
+  renew_if_needed();
+  return {identity_, peer_identity_};
 }
 
 }  // namespace cke::cluster

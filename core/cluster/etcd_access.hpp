@@ -25,6 +25,15 @@ class EtcdAccess {
   // The client of one member endpoint (host:port). Thread-safe.
   std::shared_ptr<etcd::Client> client(const std::string& endpoint);
 
+  // What cke presents when it only reads the certificate a member serves: the root client
+  // certificate on client ports, and a peer-CA client certificate of its own on peer ports.
+  // (A handshake without a client certificate works as well, but etcd logs each one it refuses.)
+  struct ProbeIdentities {
+    etcd::TlsIdentity client_port;
+    etcd::TlsIdentity peer_port;
+  };
+  ProbeIdentities probe_identities();
+
  private:
   void renew_if_needed();  // with mutex_ held
 
@@ -32,6 +41,7 @@ class EtcdAccess {
   const Clock& clock_;
   std::mutex mutex_;
   etcd::TlsIdentity identity_;
+  etcd::TlsIdentity peer_identity_;
   std::chrono::system_clock::time_point expires_{};
   std::map<std::string, std::shared_ptr<etcd::Client>> clients_;
 };

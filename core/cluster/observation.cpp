@@ -152,9 +152,12 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
     } catch (const std::exception& e) {
       m.error = e.what();
     }
+    const auto identities = env.etcd().probe_identities();
     std::string why;
-    m.server_certificate = served_certificate(m.address, config.etcd.client_port, deadline, why);
-    m.peer_certificate = served_certificate(m.address, config.etcd.peer_port, deadline, why);
+    m.server_certificate = served_certificate(m.address, config.etcd.client_port,
+                                              identities.client_port, deadline, why);
+    m.peer_certificate =
+        served_certificate(m.address, config.etcd.peer_port, identities.peer_port, deadline, why);
     return status;
   };
   {

@@ -1,6 +1,7 @@
 #include "core/cluster/served_certificate.hpp"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <sys/socket.h>
@@ -16,9 +17,29 @@ namespace {
 using SslCtxPtr = std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)>;
 using SslPtr = std::unique_ptr<SSL, decltype(&SSL_free)>;
 using X509Ptr = std::unique_ptr<X509, decltype(&X509_free)>;
+using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
+using KeyPtr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 
-// Keeps the leaf as the chain is checked: with client-certificate authentication the server
-// ends the handshake once it sees no client certificate, and what it sent is gone with it.
+BioPtr memory(const std::string& pem) {
+  return {BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free};
+}
+
+// Offers `identity`'s certificate and key; false when they do not parse.
+bool offer(SSL* ssl, const etcd::TlsIdentity& identity) {
+  const BioPtr cert_pem = memory(identity.cert_pem);
+  const BioPtr key_pem = memory(identity.key_pem);
+  const X509Ptr cert(
+      cert_pem ? PEM_read_bio_X509(cert_pem.get(), nullptr, nullptr, nullptr) : nullptr,
+      &X509_free);
+  const KeyPtr key(
+      key_pem ? PEM_read_bio_PrivateKey(key_pem.get(), nullptr, nullptr, nullptr) : nullptr,
+      &EVP_PKEY_free);
+  return cert && key && SSL_use_certificate(ssl, cert.get()) == 1 &&
+         SSL_use_PrivateKey(ssl, key.get()) == 1;
+}
+
+// Keeps the leaf as the chain is checked: should the server refuse cke's certificate and end the
+// handshake, what it sent would be gone with it.
 int keep_leaf(int /*preverified*/, X509_STORE_CTX* store) {
   if (X509_STORE_CTX_get_error_depth(store) == 0) {
     auto* ssl =
@@ -35,8 +56,8 @@ int keep_leaf(int /*preverified*/, X509_STORE_CTX* store) {
 }  // namespace
 
 std::optional<pki::CertificateInfo> served_certificate(
-    const std::string& address, uint16_t port, std::chrono::steady_clock::time_point deadline,
-    std::string& error) {
+    const std::string& address, uint16_t port, const etcd::TlsIdentity& present,
+    std::chrono::steady_clock::time_point deadline, std::string& error) {
   const UniqueFd fd = connect_tcp(address, port, deadline);
   if (!fd) {
     error = "cannot connect to " + address + ":" + std::to_string(port);
@@ -52,8 +73,9 @@ std::optional<pki::CertificateInfo> served_certificate(
 
   const SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()), &SSL_CTX_free);
   const SslPtr ssl(ctx ? SSL_new(ctx.get()) : nullptr, &SSL_free);
-  if (!ssl) {
-    error = "cannot set up TLS";
+  if (!ssl || !offer(ssl.get(), present)) {
+    ERR_clear_error();
+    error = "cannot set up TLS with cke's own certificate";
     return std::nullopt;
   }
   X509Ptr leaf(nullptr, &X509_free);

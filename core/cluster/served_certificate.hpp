@@ -8,15 +8,16 @@
 #include <optional>
 #include <string>
 
+#include "core/etcd/tls_identity.hpp"
 #include "core/pki/revocation.hpp"
 
 namespace cke::cluster {
 
 // The leaf certificate served on address:port, or nullopt (with `error` set) when no handshake
-// got that far before `deadline`. Nothing is verified and no client certificate is offered: the
-// server sends its certificate before it asks for the client's, and only its dates are wanted.
+// got that far before `deadline`. `present` is the client certificate offered (its CA is not
+// used). The server's certificate is not verified: its dates are wanted whoever signed it.
 std::optional<pki::CertificateInfo> served_certificate(
-    const std::string& address, uint16_t port, std::chrono::steady_clock::time_point deadline,
-    std::string& error);
+    const std::string& address, uint16_t port, const etcd::TlsIdentity& present,
+    std::chrono::steady_clock::time_point deadline, std::string& error);
 
 }  // namespace cke::cluster

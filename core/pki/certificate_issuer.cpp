@@ -60,6 +60,17 @@ void check_certificate_ttl(std::chrono::seconds ttl, const std::string& what) {
   }
 }
 
+plugin::IssuedCertificate CertificateIssuer::peer_client(const std::string& common_name,
+                                                         std::chrono::seconds ttl) {
+  plugin::CertificateRequest request;
+  request.ca_name = "peer";
+  request.common_name = common_name;
+  request.usages = CKE_USAGE_CLIENT_AUTH;
+  request.not_before_unix = clock_.unix_seconds();
+  request.ttl_seconds = ttl.count();
+  return backend_.issue(request);
+}
+
 plugin::IssuedCertificate CertificateIssuer::client(const std::string& common_name,
                                                     std::chrono::seconds ttl, uint32_t key_type) {
   plugin::CertificateRequest request;

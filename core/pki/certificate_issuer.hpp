@@ -38,6 +38,9 @@ class CertificateIssuer {
   // Mutual peer TLS; IP SANs the node address and 127.0.0.1 (loopback peers connect from it).
   plugin::IssuedCertificate peer(const config::Node& node,
                                  std::chrono::seconds ttl = kMemberCertificateTtl);
+  // A clientAuth-only certificate from the peer CA: cke's, to read the certificate a member
+  // serves on its peer port without etcd logging a refused handshake.
+  plugin::IssuedCertificate peer_client(const std::string& common_name, std::chrono::seconds ttl);
   // A client certificate authenticating as etcd user `common_name`; key_type is CKE_KEY_*.
   plugin::IssuedCertificate client(const std::string& common_name, std::chrono::seconds ttl,
                                    uint32_t key_type = CKE_KEY_ECDSA_P256);
