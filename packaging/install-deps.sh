@@ -13,6 +13,8 @@ packages=(
   libgtest-dev libgmock-dev
   # the real etcd and the tools tests and benchmarks call
   etcd-server etcd-client jq gzip zstd xz-utils openssl time procps util-linux bc
+  # real DNS servers the DNS publisher is tested against, and dig
+  knot knot-dnsutils bind9 bind9-utils bind9-dnsutils
 )
 
 if [ "$(id -u)" -eq 0 ]; then

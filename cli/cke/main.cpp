@@ -169,7 +169,8 @@ int run(const Options& options) {
     return issue_admin_certificate(issuer, options);
   }
 
-  cke::controller::Controller controller(env, pass_interval(options));
+  cke::publish::Publishing publishing(registry, clock);
+  cke::controller::Controller controller(env, pass_interval(options), &publishing);
   if (!options.cluster_file.empty()) {
     const std::string yaml = read_file(options.cluster_file);
     std::vector<std::string> warnings;

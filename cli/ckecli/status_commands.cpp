@@ -57,6 +57,17 @@ void add_status_commands(CLI::App& app, const Connection& connection) {
               : nlohmann::ordered_json();
       out["last_operation"] =
           s.has_last_operation() ? operation_json(s.last_operation()) : nlohmann::ordered_json();
+      out["publishers"] = nlohmann::ordered_json::array();
+      for (const auto& p : s.publishers()) {
+        out["publishers"].push_back({{"name", p.name()},
+                                     {"plugin", p.plugin()},
+                                     {"state", p.state()},
+                                     {"published_at", p.published_at()},
+                                     {"endpoints", p.endpoints()},
+                                     {"ready", p.ready()},
+                                     {"failures", p.failures()},
+                                     {"error", p.error()}});
+      }
       std::cout << out.dump(2) << "\n";
       return;
     }
@@ -79,6 +90,16 @@ void add_status_commands(CLI::App& app, const Connection& connection) {
         std::cout << "; last " << b.finished_at() << " " << b.result() << " "
                   << (b.result() == "ok" ? b.name() + " (" + std::to_string(b.size()) + " bytes)"
                                          : b.message());
+      }
+      std::cout << "\n";
+    }
+    for (const auto& p : s.publishers()) {
+      std::cout << "publish:  " << p.name() << " (" << p.plugin() << "): " << p.state();
+      if (p.state() == "failing") {
+        std::cout << ", " << p.failures() << " failures in a row: " << p.error();
+      } else if (p.state() == "published") {
+        std::cout << " " << p.endpoints() << " endpoints, " << p.ready() << " ready, at "
+                  << p.published_at();
       }
       std::cout << "\n";
     }

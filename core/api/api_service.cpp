@@ -310,6 +310,19 @@ grpc::Status ApiService::Status(grpc::ServerContext*, const v1::Empty*,
     if (!s.history.empty()) {
       fill(response->mutable_last_operation(), s.history.back());
     }
+    if (const auto* publishing = controller_.publishing(); publishing != nullptr) {
+      for (const auto& p : publishing->status()) {
+        auto* out = response->add_publishers();
+        out->set_name(p.name);
+        out->set_plugin(p.plugin);
+        out->set_state(p.state);
+        out->set_published_at(p.published_at);
+        out->set_endpoints(static_cast<uint32_t>(p.endpoints));
+        out->set_ready(static_cast<uint32_t>(p.ready));
+        out->set_failures(p.failures);
+        out->set_error(p.error);
+      }
+    }
   });
 }
 

@@ -64,7 +64,7 @@ void write_member_certificates(Environment& env, const config::ClusterConfig& co
   const auto ttl = member_certificate_ttl();
   const int64_t issued_at = env.clock().unix_seconds();
   const auto server = env.issuer().server(node, config.kubelet.cluster_domain, ttl);
-  const auto peer = env.issuer().peer(node, ttl);
+  const auto peer = env.issuer().peer(node, config.kubelet.cluster_domain, ttl);
   handle.write_file(kClientCa, 0644, env.issuer().client_ca());
   handle.write_file(kPeerCa, 0644, env.issuer().peer_ca());
   // Each file is replaced by a rename. The key goes first: between the two renames a handshake

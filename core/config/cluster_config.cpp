@@ -491,6 +491,58 @@ void parse_backup(Reader& r, const YAML::Node& node, ClusterConfig& config) {
   }
 }
 
+// A publisher's name shows in logs and status: a plain lower-case name.
+bool valid_publisher_name(const std::string& name) {
+  if (name.empty() || name.size() > 63 || name.front() == '-') {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+void parse_publishers(Reader& r, const YAML::Node& node, ClusterConfig& config) {
+  if (!node) {
+    return;
+  }
+  if (!node.IsSequence()) {
+    r.fail("publishers", "expected a list of {plugin, name, config}, got " + Reader::shown(node));
+  }
+  size_t budget = kMaxExpandedNodes;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string path = "publishers[" + std::to_string(i) + "]";
+    const YAML::Node item = node[i];
+    if (!item.IsMap()) {
+      r.fail(path, "expected a mapping with plugin, name and config, got " + Reader::shown(item));
+    }
+    r.check_keys(item, path, {"plugin", "name", "config"});
+    PublisherConfig p;
+    if (!item["plugin"]) {
+      r.fail(path + ".plugin", "missing: the publisher plugin, such as kubernetes or coredns");
+    }
+    p.plugin = r.string(item["plugin"], path + ".plugin");
+    p.name = item["name"] ? r.string(item["name"], path + ".name") : p.plugin;
+    if (!valid_publisher_name(p.name)) {
+      r.fail(item["name"] ? path + ".name" : path + ".plugin",
+             "\"" + p.name + "\" is not a valid publisher name (a-z, 0-9 and -, at most 63)");
+    }
+    for (const auto& earlier : config.publishers) {
+      if (earlier.name == p.name) {
+        r.fail(path + ".name",
+               "\"" + p.name + "\" names two publishers; give each a name of its own");
+      }
+    }
+    p.config_json = "{}";
+    if (const YAML::Node cfg = item["config"]) {
+      if (!cfg.IsMap()) {
+        r.fail(path + ".config", "expected a mapping, got " + Reader::shown(cfg));
+      }
+      p.config_json = yaml_to_json(r, cfg, path + ".config", budget).dump();
+    }
+    config.publishers.push_back(std::move(p));
+  }
+}
+
 }  // namespace
 
 std::vector<Node> ClusterConfig::control_plane() const {
@@ -503,10 +555,10 @@ std::vector<Node> ClusterConfig::control_plane() const {
 namespace {
 
 void parse_root(Reader& r, const YAML::Node& root, ClusterConfig& config) {
-  r.check_keys(
-      root, "",
-      {"name", "nodes", "options", "etcd_backup", "service_subnet", "pod_subnet", "dns_servers",
-       "dns_service", "ssh_key", "taint_control_plane", "reboot", "repair", "cpu_reservation"});
+  r.check_keys(root, "",
+               {"name", "nodes", "options", "etcd_backup", "publishers", "service_subnet",
+                "pod_subnet", "dns_servers", "dns_service", "ssh_key", "taint_control_plane",
+                "reboot", "repair", "cpu_reservation"});
   if (!root["name"]) {
     r.fail("name", "missing: give the cluster a name");
   }
@@ -520,6 +572,7 @@ void parse_root(Reader& r, const YAML::Node& root, ClusterConfig& config) {
   }
   parse_options(r, root["options"], config);
   parse_backup(r, root["etcd_backup"], config);
+  parse_publishers(r, root["publishers"], config);
 }
 
 // The offset of the first byte that is not part of well-formed UTF-8, or npos.

@@ -49,12 +49,21 @@ struct EtcdBackup {
   std::string storage_config;            // etcd_backup.storage.config as JSON; "" = the default
 };
 
+// An endpoint publisher (publishers[i]): which plugin, under which name, configured how.
+struct PublisherConfig {
+  std::string name;         // publishers[i].name; defaults to the plugin name; unique
+  std::string plugin;       // publishers[i].plugin
+  std::string config_json;  // publishers[i].config as JSON; "{}" when absent
+  bool operator==(const PublisherConfig&) const = default;
+};
+
 struct ClusterConfig {
   std::string name;
   std::vector<Node> nodes;
   EtcdOptions etcd;
   KubeletOptions kubelet;
   EtcdBackup etcd_backup;
+  std::vector<PublisherConfig> publishers;
 
   [[nodiscard]] std::vector<Node> control_plane() const;
 };

@@ -6,6 +6,7 @@
 
 #include "core/common/error.hpp"
 #include "core/ops/run.hpp"
+#include "core/publish/endpoint_set.hpp"
 
 namespace cke::controller {
 namespace {
@@ -48,8 +49,9 @@ void check_membership_step(const config::ClusterConfig& config,
 
 }  // namespace
 
-Controller::Controller(cluster::Environment& env, std::chrono::milliseconds interval)
-    : env_(env), interval_(interval) {
+Controller::Controller(cluster::Environment& env, std::chrono::milliseconds interval,
+                       publish::Publishing* publishing)
+    : env_(env), interval_(interval), publishing_(publishing) {
   state::State s = env_.store().load();
   // An operation recorded as running when cke stopped was interrupted; it is decided again.
   bool changed = false;
@@ -231,6 +233,9 @@ bool Controller::pass() {
   }
   env_.describe_nodes(config.nodes);
   const auto observed = cluster::observe(env_, config, observed_addresses(config, s));
+  if (publishing_ != nullptr) {
+    publishing_->offer(config.publishers, publish::endpoint_set(config, observed));
+  }
   const Decision decision = decide(config, s, observed);
   {
     const std::lock_guard data_lock(data_mutex_);

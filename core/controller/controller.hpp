@@ -16,6 +16,7 @@
 #include "core/cluster/observation.hpp"
 #include "core/config/cluster_config.hpp"
 #include "core/controller/decision.hpp"
+#include "core/publish/publishing.hpp"
 #include "core/state/state.hpp"
 
 namespace cke::controller {
@@ -33,8 +34,10 @@ class Controller {
  public:
   // `interval`: the time between passes once the cluster is settled (passes come every 200 ms
   // while something is moving), so a failure is acted on within one interval.
+  // `publishing`, when given, is offered the endpoint set of every pass.
   explicit Controller(cluster::Environment& env,
-                      std::chrono::milliseconds interval = kDefaultPassInterval);
+                      std::chrono::milliseconds interval = kDefaultPassInterval,
+                      publish::Publishing* publishing = nullptr);
 
   // Runs passes until `stop` is requested.
   void run(const std::stop_token& stop);
@@ -65,6 +68,7 @@ class Controller {
                     const std::function<void()>& body);
 
   void wake();
+  [[nodiscard]] const publish::Publishing* publishing() const { return publishing_; }
 
   // Changes the recorded state outside an operation (bookkeeping such as the backup schedule),
   // serialised with operations and saved durably before it returns.
@@ -79,6 +83,7 @@ class Controller {
 
   cluster::Environment& env_;
   std::chrono::milliseconds interval_;
+  publish::Publishing* publishing_;
   std::mutex operation_mutex_;  // one operation at a time (loop passes and API changes)
   mutable std::mutex data_mutex_;
   state::State state_;

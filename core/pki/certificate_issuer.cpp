@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "cke/cert_backend.h"
+#include "cke/sdk/publisher.hpp"
 #include "core/common/error.hpp"
 
 namespace cke::pki {
@@ -15,8 +16,12 @@ plugin::IssuedCertificate CertificateIssuer::server(const config::Node& node,
   plugin::CertificateRequest request;
   request.ca_name = "server";
   request.common_name = node.address;
-  request.dns_names = {"localhost", "cke-etcd", "cke-etcd.kube-system", "cke-etcd.kube-system.svc",
-                       "cke-etcd.kube-system.svc." + cluster_domain};
+  request.dns_names = {"localhost",
+                       "cke-etcd",
+                       "cke-etcd.kube-system",
+                       "cke-etcd.kube-system.svc",
+                       "cke-etcd.kube-system.svc." + cluster_domain,
+                       member_dns_name(node, cluster_domain)};
   if (!node.hostname.empty()) {
     request.dns_names.push_back(node.hostname);
   }
@@ -27,12 +32,19 @@ plugin::IssuedCertificate CertificateIssuer::server(const config::Node& node,
   return backend_.issue(request);
 }
 
+std::string CertificateIssuer::member_dns_name(const config::Node& node,
+                                               const std::string& cluster_domain) {
+  return sdk::member_host_label(node.address) + ".cke-etcd.kube-system.svc." + cluster_domain;
+}
+
 plugin::IssuedCertificate CertificateIssuer::peer(const config::Node& node,
+                                                  const std::string& cluster_domain,
                                                   std::chrono::seconds ttl) {
   plugin::CertificateRequest request;
   request.ca_name = "peer";
   request.common_name = node.address;
   request.ip_addresses = {"127.0.0.1", node.address};
+  request.dns_names = {member_dns_name(node, cluster_domain)};
   if (!node.hostname.empty()) {
     request.dns_names.push_back(node.hostname);
   }

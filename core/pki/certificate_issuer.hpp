@@ -31,12 +31,16 @@ class CertificateIssuer {
       : backend_(backend), clock_(clock) {}
 
   // serverAuth + clientAuth (etcd's own gateway connects with it); CN the member name (node
-  // address); SANs the node address, 127.0.0.1, localhost, the host name, and cke-etcd's
-  // Kubernetes service names under `cluster_domain`.
+  // address); SANs the node address, 127.0.0.1, localhost, the host name, cke-etcd's Kubernetes
+  // service names under `cluster_domain`, and the member's own name under the service.
   plugin::IssuedCertificate server(const config::Node& node, const std::string& cluster_domain,
                                    std::chrono::seconds ttl = kMemberCertificateTtl);
-  // Mutual peer TLS; IP SANs the node address and 127.0.0.1 (loopback peers connect from it).
-  plugin::IssuedCertificate peer(const config::Node& node,
+  // `<label>.cke-etcd.kube-system.svc.<cluster_domain>`: the name DNS publishers give the member
+  // (the target of its SRV records), in its server and peer certificates.
+  static std::string member_dns_name(const config::Node& node, const std::string& cluster_domain);
+  // Mutual peer TLS; IP SANs the node address and 127.0.0.1 (loopback peers connect from it), and
+  // the member's own name under the service (see member_dns_name).
+  plugin::IssuedCertificate peer(const config::Node& node, const std::string& cluster_domain,
                                  std::chrono::seconds ttl = kMemberCertificateTtl);
   // A clientAuth-only certificate from the peer CA: cke's, to read the certificate a member
   // serves on its peer port without etcd logging a refused handshake.

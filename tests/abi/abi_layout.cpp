@@ -116,6 +116,7 @@ std::string abi_layout_table() {
   CKE_MEMBER(cke_endpoint, address);
   CKE_MEMBER(cke_endpoint, port);
   CKE_MEMBER(cke_endpoint, ready);
+  CKE_MEMBER(cke_endpoint, peer_port);
 
   CKE_STRUCT(cke_endpoint_set);
   CKE_MEMBER(cke_endpoint_set, struct_size);

@@ -2,6 +2,7 @@
 // host passed, and an exception comes back as a status code, never as an unwinding exception.
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,10 @@ TEST(SdkPublisher, PublishReceivesTheHostsEndpointSet) {
   cke_publisher* instance = nullptr;
   ASSERT_EQ(t.create("{}", &instance, &err), CKE_OK);
 
-  const cke_endpoint ready{sizeof(cke_endpoint), "127.0.0.1", "127.0.0.1", 2379, 1};
-  const cke_endpoint lagging{sizeof(cke_endpoint), "127.0.0.2", "127.0.0.2", 2379, 2};
+  const cke_endpoint ready{sizeof(cke_endpoint), "127.0.0.1", "127.0.0.1", 2379, 1, 2380};
+  // As a host of ABI 1.2 passes it: no peer_port, which the plugin must not read.
+  const cke_endpoint lagging{
+      offsetof(cke_endpoint, peer_port), "127.0.0.2", "127.0.0.2", 2379, 2, 9999};
   const cke_endpoint* const endpoints[] = {&ready, &lagging};
   const cke_endpoint_set set{sizeof(cke_endpoint_set), "example", "cke-etcd", "kube-system",
                              "cluster.local",          endpoints, 2};
@@ -52,7 +55,9 @@ TEST(SdkPublisher, PublishReceivesTheHostsEndpointSet) {
   ASSERT_EQ(seen.endpoints.size(), 2U);
   EXPECT_EQ(seen.endpoints[0].address, "127.0.0.1");
   EXPECT_TRUE(seen.endpoints[0].ready);
+  EXPECT_EQ(seen.endpoints[0].peer_port, 2380U);
   EXPECT_FALSE(seen.endpoints[1].ready);
+  EXPECT_EQ(seen.endpoints[1].peer_port, 0U);
 
   EXPECT_EQ(t.withdraw(instance, &set, &err), CKE_UNAVAILABLE);
   t.destroy(instance);

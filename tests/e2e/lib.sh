@@ -30,6 +30,8 @@ stored_files() { ls -A "$1" 2>/dev/null | grep -v -x -e '.cke-storage.lock' -e '
 
 e2e_cleanup() {
   local status=$?
+  # A test's own servers first (E2E_ON_CLEANUP names a function), then cke and the members.
+  if [ -n "${E2E_ON_CLEANUP:-}" ]; then "$E2E_ON_CLEANUP" || true; fi
   if [ -n "${E2E_DIR:-}" ] && [ -d "$E2E_DIR" ]; then
     if [ -n "${WRITER_PID:-}" ]; then kill "$WRITER_PID" 2>/dev/null || true; fi
     stop_cke

@@ -100,6 +100,39 @@ TEST(ClusterConfig, ErrorsNameTheFileFieldPathAndValue) {
   EXPECT_THAT(error_of("name: [\n"), HasSubstr("cluster.yml: line"));
 }
 
+TEST(ClusterConfig, PublishersNameTheirPluginAndPassTheirConfigAsJson) {
+  const auto parsed = parse_cluster_config(
+      "name: p\nnodes: [{address: 127.0.9.1, control_plane: true}]\npublishers:\n"
+      "- plugin: coredns\n  config: {format: zone-file, file: /z, ttl: 5}\n"
+      "- {plugin: coredns, name: second-zone}\n",
+      "cluster.yml");
+  ASSERT_EQ(parsed.config.publishers.size(), 2u);
+  EXPECT_EQ(parsed.config.publishers[0].name, "coredns");
+  EXPECT_EQ(parsed.config.publishers[0].plugin, "coredns");
+  EXPECT_EQ(parsed.config.publishers[0].config_json,
+            R"({"file":"/z","format":"zone-file","ttl":5})");
+  EXPECT_EQ(parsed.config.publishers[1].name, "second-zone");
+  EXPECT_EQ(parsed.config.publishers[1].config_json, "{}");
+}
+
+TEST(ClusterConfig, PublisherErrorsNameTheEntry) {
+  const std::string head = "name: p\nnodes: [{address: 127.0.9.1, control_plane: true}]\n";
+  EXPECT_THAT(error_of(head + "publishers: {plugin: coredns}\n"),
+              HasSubstr("cluster.yml: publishers: expected a list"));
+  EXPECT_THAT(error_of(head + "publishers: [{name: x}]\n"),
+              HasSubstr("publishers[0].plugin: missing"));
+  EXPECT_THAT(error_of(head + "publishers: [{plugin: coredns}, {plugin: coredns}]\n"),
+              HasSubstr("publishers[1].name: \"coredns\" names two publishers"));
+  EXPECT_THAT(error_of(head + "publishers: [{plugin: coredns, name: ../x}]\n"),
+              HasSubstr("publishers[0].name: \"../x\" is not a valid publisher name"));
+  EXPECT_THAT(error_of(head + "publishers: [{plugin: coredns, config: [1]}]\n"),
+              HasSubstr("publishers[0].config: expected a mapping"));
+  const auto parsed =
+      parse_cluster_config(head + "publishers: [{plugin: coredns, zone: x}]\n", "cluster.yml");
+  ASSERT_EQ(parsed.warnings.size(), 1u);
+  EXPECT_THAT(parsed.warnings[0], HasSubstr("publishers[0].zone: unknown key"));
+}
+
 TEST(ClusterConfig, UnknownKeysAreWarnedAboutWithTheirPath) {
   const auto parsed = parse_cluster_config(
       "name: x\nsurprise: 1\nnodes: [{address: 127.0.9.1, control_plane: true, colour: red}]\n"

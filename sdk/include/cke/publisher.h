@@ -23,6 +23,8 @@ typedef struct cke_endpoint {
   const char* address;     /* IP address */
   uint32_t port;           /* client port */
   uint32_t ready;          /* 1 when the member is healthy and in sync, 2 when not (never 0) */
+  /* ---- since ABI 1.3 (check CKE_HAS_FIELD(cke_endpoint, e, peer_port)) ---- */
+  uint32_t peer_port; /* the member's peer port, for etcd's _etcd-server-ssl SRV records */
 } cke_endpoint;
 
 /* Borrowed from the host for the duration of the call. An array of pointers, so that

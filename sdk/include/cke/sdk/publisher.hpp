@@ -19,6 +19,7 @@ struct Endpoint {
   std::string address;
   uint32_t port = 0;
   bool ready = false;
+  uint32_t peer_port = 0;  // since ABI 1.3; 0 from an older host
 };
 
 struct EndpointSet {
@@ -28,6 +29,20 @@ struct EndpointSet {
   std::string cluster_domain;
   std::vector<Endpoint> endpoints;
 };
+
+// The DNS label that names one member under the service, as in
+// `<label>.cke-etcd.kube-system.svc.<domain>`: its address with '.' and ':' written as '-'
+// ("10.0.0.1" → "10-0-0-1", "fd00::1" → "fd00--1"). cke puts these names in the member's server
+// and peer certificates, so that clients that find members through SRV records can verify them.
+inline std::string member_host_label(std::string_view address) {
+  std::string label(address);
+  for (char& c : label) {
+    if (c == '.' || c == ':') {
+      c = '-';
+    }
+  }
+  return label;
+}
 
 // Derive from this; the constructor takes the JSON configuration text. Both calls receive the
 // whole set and must be idempotent (see cke/publisher.h).
@@ -53,7 +68,8 @@ inline EndpointSet copy(const cke_endpoint_set& c) {
   set.endpoints.reserve(c.endpoint_count);
   for (size_t i = 0; i < c.endpoint_count; ++i) {
     const cke_endpoint& e = *c.endpoints[i];
-    set.endpoints.push_back({text(e.member_name), text(e.address), e.port, e.ready == 1});
+    set.endpoints.push_back({text(e.member_name), text(e.address), e.port, e.ready == 1,
+                             CKE_HAS_FIELD(cke_endpoint, &e, peer_port) ? e.peer_port : 0});
   }
   return set;
 }
