@@ -1,20 +1,26 @@
-// The coredns publisher: the member endpoints as DNS records that CoreDNS serves. Format
-// "zone-file": an RFC 1035 zone file for CoreDNS's `file` plugin (which reloads it when its SOA
-// serial grows) or any server that loads zone files, replaced atomically as a whole. cke owns the
-// whole file: it refuses to replace, and never removes, a file it did not write.
+// The coredns publisher: the member endpoints as DNS records that CoreDNS (or another DNS server)
+// serves, in one of two forms:
+// - "zone-file": an RFC 1035 zone file for CoreDNS's `file` plugin (which reloads it when its SOA
+//   serial grows) or any server that loads zone files, replaced atomically as a whole. cke owns the
+//   whole file: it refuses to replace, and never removes, a file it did not write.
+// - "rfc2136": dynamic updates signed with TSIG to the zone's primary (BIND, Knot), changing only
+//   the names cke owns, in one atomic UPDATE per change.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "cke/sdk/plugin.hpp"
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
+#include "dns_update.hpp"
 #include "zone_file.hpp"
 
 namespace fs = std::filesystem;
@@ -23,12 +29,21 @@ namespace cke::plugins::coredns {
 namespace {
 
 constexpr const char* kSchema = R"({"type":"object","additionalProperties":false,
-"required":["format","file"],"properties":{
-"format":{"enum":["zone-file"]},
-"file":{"type":"string","description":"absolute path of the zone file"},
+"required":["format"],"properties":{
+"format":{"enum":["zone-file","rfc2136"]},
 "zone":{"type":"string","description":"the zone's origin; default the cluster domain"},
 "ttl":{"type":"integer","minimum":1,"maximum":86400,"default":30},
-"nameserver":{"type":"string","default":"localhost","description":"the NS target"}}})";
+"file":{"type":"string","description":"zone-file: absolute path of the zone file"},
+"nameserver":{"type":"string","default":"localhost","description":"zone-file: the NS target"},
+"server":{"type":"string","description":"rfc2136: the primary's IP address"},
+"port":{"type":"integer","minimum":1,"maximum":65535,"default":53},
+"tsig":{"type":"object","additionalProperties":false,"required":["name","secret_file"],
+ "properties":{"name":{"type":"string"},"algorithm":{"type":"string","default":"hmac-sha256"},
+ "secret_file":{"type":"string","description":"a file (0600) holding the base64 secret"}}}}})";
+
+[[noreturn]] void fail(const std::string& why) {
+  throw sdk::Error(CKE_INVALID_ARGUMENT, "coredns publisher: " + why);
+}
 
 // A DNS name as the configuration may give it: letters, digits, '-', '_' and dots; no final dot.
 bool plain_dns_name(const std::string& name) {
@@ -52,6 +67,66 @@ std::optional<std::string> read_text(const fs::path& path) {
   return text.str();
 }
 
+// The keys of `object` must be among `known`.
+void check_keys(const nlohmann::json& object, const std::string& where,
+                std::initializer_list<const char*> known) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
+      std::string names;
+      for (const char* k : known) {
+        names += (names.empty() ? "" : ", ") + std::string(k);
+      }
+      fail("unknown key \"" + where + key + "\" (" + names + ")");
+    }
+  }
+}
+
+std::string text_of(const nlohmann::json& object, const char* key, const std::string& fallback) {
+  if (!object.contains(key)) {
+    return fallback;
+  }
+  if (!object[key].is_string()) {
+    fail(std::string(key) + " must be a string");
+  }
+  return object[key].get<std::string>();
+}
+
+int64_t number_of(const nlohmann::json& object, const char* key, int64_t fallback, int64_t low,
+                  int64_t high) {
+  if (!object.contains(key)) {
+    return fallback;
+  }
+  if (!object[key].is_number_integer() || object[key].get<int64_t>() < low ||
+      object[key].get<int64_t>() > high) {
+    fail(std::string(key) + " must be a whole number from " + std::to_string(low) + " to " +
+         std::to_string(high));
+  }
+  return object[key].get<int64_t>();
+}
+
+// The TSIG secret from its file, which only its owner may read: it lets anyone who has it change
+// the zone.
+std::string read_secret(const fs::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) {
+    fail("cannot read tsig.secret_file " + file.string() + ": " + std::strerror(errno));
+  }
+  if ((st.st_mode & 077) != 0) {
+    fail("tsig.secret_file " + file.string() + " is readable by others; chmod 600 it");
+  }
+  std::string secret = read_text(file).value_or("");
+  secret.erase(std::remove_if(secret.begin(), secret.end(),
+                              [](char c) { return c == '\n' || c == '\r' || c == ' '; }),
+               secret.end());
+  const bool base64 = !secret.empty() && std::all_of(secret.begin(), secret.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '/' || c == '=';
+  });
+  if (!base64) {
+    fail("tsig.secret_file " + file.string() + " does not hold a base64 secret");
+  }
+  return secret;
+}
+
 class CorednsPublisher final : public sdk::Publisher {
  public:
   explicit CorednsPublisher(std::string_view config_json) {
@@ -59,41 +134,52 @@ class CorednsPublisher final : public sdk::Publisher {
     if (!config.is_object()) {
       fail("the configuration is not a JSON object");
     }
-    for (const auto& [key, value] : config.items()) {
-      if (key != "format" && key != "file" && key != "zone" && key != "ttl" &&
-          key != "nameserver") {
-        fail("unknown key \"" + key + "\" (format, file, zone, ttl, nameserver)");
-      }
+    format_ = text_of(config, "format", "");
+    if (format_ != "zone-file" && format_ != "rfc2136") {
+      fail("format must be \"zone-file\" or \"rfc2136\", got \"" + format_ + "\"");
     }
-    const auto text = [&](const char* key, const std::string& fallback) {
-      if (!config.contains(key)) {
-        return fallback;
-      }
-      if (!config[key].is_string()) {
-        fail(std::string(key) + " must be a string");
-      }
-      return config[key].get<std::string>();
-    };
-    if (const std::string format = text("format", ""); format != "zone-file") {
-      fail("format must be \"zone-file\", got \"" + format + "\"");
+    options_.zone = text_of(config, "zone", "");
+    options_.ttl = static_cast<uint32_t>(number_of(config, "ttl", 30, 1, 86400));
+    if (!options_.zone.empty() && !plain_dns_name(options_.zone)) {
+      fail("zone \"" + options_.zone + "\" is not a DNS name (no final dot)");
     }
-    file_ = text("file", "");
-    if (file_.empty() || !file_.is_absolute() || file_.filename().empty()) {
-      fail("file must be an absolute path to the zone file, got \"" + file_.string() + "\"");
-    }
-    options_.zone = text("zone", "");
-    options_.nameserver = text("nameserver", "localhost");
-    for (const auto* name : {&options_.zone, &options_.nameserver}) {
-      if (!name->empty() && !plain_dns_name(*name)) {
-        fail("\"" + *name + "\" is not a DNS name (letters, digits, -, _ and dots; no final dot)");
+    if (format_ == "zone-file") {
+      check_keys(config, "", {"format", "zone", "ttl", "file", "nameserver"});
+      file_ = text_of(config, "file", "");
+      if (file_.empty() || !file_.is_absolute() || file_.filename().empty()) {
+        fail("file must be an absolute path to the zone file, got \"" + file_.string() + "\"");
       }
-    }
-    if (config.contains("ttl")) {
-      if (!config["ttl"].is_number_integer() || config["ttl"].get<int64_t>() < 1 ||
-          config["ttl"].get<int64_t>() > 86400) {
-        fail("ttl must be a whole number of seconds from 1 to 86400");
+      options_.nameserver = text_of(config, "nameserver", "localhost");
+      if (!plain_dns_name(options_.nameserver)) {
+        fail("nameserver \"" + options_.nameserver + "\" is not a DNS name (no final dot)");
       }
-      options_.ttl = config["ttl"].get<uint32_t>();
+      return;
+    }
+    check_keys(config, "", {"format", "zone", "ttl", "server", "port", "tsig"});
+    server_.address = text_of(config, "server", "");
+    if (server_.address.empty()) {
+      fail("server (the IP address of the zone's primary) is required with format rfc2136");
+    }
+    server_.port = static_cast<uint16_t>(number_of(config, "port", 53, 1, 65535));
+    if (config.contains("tsig")) {
+      const auto& tsig = config["tsig"];
+      if (!tsig.is_object()) {
+        fail("tsig must be an object with name, algorithm and secret_file");
+      }
+      check_keys(tsig, "tsig.", {"name", "algorithm", "secret_file"});
+      server_.key.name = text_of(tsig, "name", "");
+      server_.key.algorithm = text_of(tsig, "algorithm", "hmac-sha256");
+      if (!plain_dns_name(server_.key.name)) {
+        fail("tsig.name \"" + server_.key.name + "\" is not a key name");
+      }
+      if (!plain_dns_name(server_.key.algorithm)) {
+        fail("tsig.algorithm \"" + server_.key.algorithm + "\" is not an algorithm name");
+      }
+      const fs::path secret_file = text_of(tsig, "secret_file", "");
+      if (secret_file.empty() || !secret_file.is_absolute()) {
+        fail("tsig.secret_file must be an absolute path");
+      }
+      server_.key.secret = read_secret(secret_file);
     }
   }
 
@@ -103,6 +189,10 @@ class CorednsPublisher final : public sdk::Publisher {
       options.zone = set.cluster_domain;
     }
     const std::string records = zone_records(set, options);
+    if (format_ == "rfc2136") {
+      update(set, options, &records);
+      return;
+    }
     std::optional<uint32_t> previous;
     if (const auto existing = read_text(file_)) {
       const auto written = read_written_zone(*existing);
@@ -121,7 +211,15 @@ class CorednsPublisher final : public sdk::Publisher {
     write(zone_file(records, options, next_serial(previous, now), set.cluster_name));
   }
 
-  void withdraw(const sdk::EndpointSet& /*set*/) override {
+  void withdraw(const sdk::EndpointSet& set) override {
+    if (format_ == "rfc2136") {
+      ZoneOptions options = options_;
+      if (options.zone.empty()) {
+        options.zone = set.cluster_domain;
+      }
+      update(set, options, nullptr);
+      return;
+    }
     const auto existing = read_text(file_);
     if (!existing) {
       return;
@@ -138,8 +236,21 @@ class CorednsPublisher final : public sdk::Publisher {
   }
 
  private:
-  [[noreturn]] static void fail(const std::string& why) {
-    throw sdk::Error(CKE_INVALID_ARGUMENT, "coredns publisher: " + why);
+  // One UPDATE: deletes what cke owns (the names of `set` and those the zone's ownership record
+  // lists), then adds `records` and the new ownership record; with no records, only deletes.
+  void update(const sdk::EndpointSet& set, const ZoneOptions& options, const std::string* records) {
+    DnsServer server = server_;
+    server.zone = options.zone;
+    const auto previous = owned_labels(query_txt(server, ownership_name(set)));
+    std::vector<std::string> adds;
+    if (records != nullptr) {
+      std::istringstream lines(*records);
+      for (std::string line; std::getline(lines, line);) {
+        adds.push_back(line);
+      }
+      adds.push_back(ownership_record(set, options.ttl));
+    }
+    send_update(server, owned_rrsets(set, previous), adds);
   }
 
   void write(const std::string& text) const {
@@ -151,13 +262,17 @@ class CorednsPublisher final : public sdk::Publisher {
     }
   }
 
-  fs::path file_;
+  std::string format_;
   ZoneOptions options_;
+  fs::path file_;     // zone-file
+  DnsServer server_;  // rfc2136
 };
 
 }  // namespace
 }  // namespace cke::plugins::coredns
 
 CKE_PLUGINS(cke::sdk::publisher_plugin<cke::plugins::coredns::CorednsPublisher>(
-    {"coredns", "1.0.0", "member endpoints as DNS records for CoreDNS (an RFC 1035 zone file)",
+    {"coredns", "1.0.0",
+     "member endpoints as DNS records for CoreDNS and other DNS servers (a zone file, or RFC 2136 "
+     "updates)",
      cke::plugins::coredns::kSchema}))

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <sstream>
 #include <vector>
 
 namespace cke::plugins::coredns {
@@ -99,6 +100,53 @@ std::optional<WrittenZone> read_written_zone(const std::string& text) {
   }
   zone.records = text.substr(mark + kRecordsMark.size());
   return zone;
+}
+
+std::string ownership_name(const sdk::EndpointSet& set) {
+  return "_cke-owned." + set.service_name + "." + set.namespace_name + ".svc." + set.cluster_domain;
+}
+
+std::string ownership_record(const sdk::EndpointSet& set, uint32_t ttl) {
+  std::string labels;
+  for (const auto& e : set.endpoints) {
+    labels += (labels.empty() ? "" : " ") + sdk::member_host_label(e.address);
+  }
+  return ownership_name(set) + ". " + std::to_string(ttl) + " IN TXT \"" + labels + "\"";
+}
+
+std::vector<std::string> owned_labels(const std::vector<std::string>& txt_strings) {
+  std::vector<std::string> labels;
+  for (const auto& text : txt_strings) {
+    std::istringstream words(text);
+    for (std::string word; words >> word;) {
+      const bool label = word.size() <= 63 && std::all_of(word.begin(), word.end(), [](char c) {
+                           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                  (c >= '0' && c <= '9') || c == '-';
+                         });
+      if (label) {
+        labels.push_back(word);
+      }
+    }
+  }
+  return labels;
+}
+
+std::vector<std::string> owned_rrsets(const sdk::EndpointSet& set,
+                                      const std::vector<std::string>& previous_labels) {
+  const std::string service =
+      set.service_name + "." + set.namespace_name + ".svc." + set.cluster_domain;
+  std::set<std::string> labels(previous_labels.begin(), previous_labels.end());
+  for (const auto& e : set.endpoints) {
+    labels.insert(sdk::member_host_label(e.address));
+  }
+  std::vector<std::string> out = {
+      service + " A", service + " AAAA", "_etcd-client-ssl._tcp." + set.cluster_domain + " SRV",
+      "_etcd-server-ssl._tcp." + set.cluster_domain + " SRV", ownership_name(set) + " TXT"};
+  for (const auto& label : labels) {
+    out.push_back(label + "." + service + " A");
+    out.push_back(label + "." + service + " AAAA");
+  }
+  return out;
 }
 
 uint32_t next_serial(std::optional<uint32_t> previous, uint32_t now) {

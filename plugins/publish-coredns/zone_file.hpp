@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cke/sdk/publisher.hpp"
 
@@ -24,6 +25,21 @@ struct ZoneOptions {
 // One record a line, absolute names, sorted; throws sdk::Error(CKE_INVALID_ARGUMENT) when a
 // name falls outside `zone`.
 std::string zone_records(const sdk::EndpointSet& set, const ZoneOptions& options);
+
+// Dynamic updates (RFC 2136) change only the names cke owns. Which member names it published
+// before lives in the zone itself, as TXT strings at this name, so that a restarted cke still
+// removes the names of members that left while it was down:
+//   _cke-owned.cke-etcd.kube-system.svc.<domain>  TXT  "<label> <label> …"
+std::string ownership_name(const sdk::EndpointSet& set);
+// The ownership record for `set`, a zone-file line.
+std::string ownership_record(const sdk::EndpointSet& set, uint32_t ttl);
+// The member labels in the ownership record's strings; anything that is not a label is ignored.
+std::vector<std::string> owned_labels(const std::vector<std::string>& txt_strings);
+// The RRsets ("NAME TYPE") an update deletes before adding the current records: the service
+// name's A and AAAA, both SRV names, the ownership TXT, and A and AAAA of every member label in
+// `set` or in `previous_labels`.
+std::vector<std::string> owned_rrsets(const sdk::EndpointSet& set,
+                                      const std::vector<std::string>& previous_labels);
 
 // The whole file: a header naming cke, $ORIGIN, $TTL, SOA, NS, then `records`.
 std::string zone_file(const std::string& records, const ZoneOptions& options, uint32_t serial,

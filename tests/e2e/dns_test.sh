@@ -35,7 +35,7 @@ use_root_certificate
 wait_until 10 "the zone file" test -s "$zone"
 
 # --- Knot and BIND load the file cke wrote -----------------------------------------------------
-mkdir -p "$zone_dir/knot" "$zone_dir/bind"
+mkdir -p "$zone_dir/knot/db" "$zone_dir/bind"
 cat >"$zone_dir/knot/knot.conf" <<CONF
 server:
   listen: $KNOT@$PORT

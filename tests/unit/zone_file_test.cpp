@@ -92,3 +92,42 @@ TEST(ZoneSerial, IsTheTimeWhenLaterElseOneMoreAndWrapsAsRfc1982Says) {
 }
 
 }  // namespace
+
+namespace {
+
+using cke::plugins::coredns::owned_labels;
+using cke::plugins::coredns::owned_rrsets;
+using cke::plugins::coredns::ownership_record;
+
+TEST(DnsUpdateRecords, TheOwnershipRecordListsEveryMembersLabel) {
+  EXPECT_EQ(ownership_record(three_members(), 30),
+            "_cke-owned.cke-etcd.kube-system.svc.cluster.local. 30 IN TXT "
+            "\"10-0-0-1 10-0-0-2 fd00--3\"");
+}
+
+TEST(DnsUpdateRecords, OnlyLabelsAreTakenFromTheOwnershipRecord) {
+  EXPECT_EQ(owned_labels({"10-0-0-1  10-0-0-9", "x.y ../z 10-0-0-7"}),
+            (std::vector<std::string>{"10-0-0-1", "10-0-0-9", "10-0-0-7"}));
+  EXPECT_TRUE(owned_labels({}).empty());
+}
+
+TEST(DnsUpdateRecords, AnUpdateDeletesCkesNamesAndThoseOfMembersThatLeft) {
+  const auto rrsets = owned_rrsets(three_members(), {"10-0-0-9"});
+  const std::vector<std::string> expected = {
+      "cke-etcd.kube-system.svc.cluster.local A",
+      "cke-etcd.kube-system.svc.cluster.local AAAA",
+      "_etcd-client-ssl._tcp.cluster.local SRV",
+      "_etcd-server-ssl._tcp.cluster.local SRV",
+      "_cke-owned.cke-etcd.kube-system.svc.cluster.local TXT",
+      "10-0-0-1.cke-etcd.kube-system.svc.cluster.local A",
+      "10-0-0-1.cke-etcd.kube-system.svc.cluster.local AAAA",
+      "10-0-0-2.cke-etcd.kube-system.svc.cluster.local A",
+      "10-0-0-2.cke-etcd.kube-system.svc.cluster.local AAAA",
+      "10-0-0-9.cke-etcd.kube-system.svc.cluster.local A",
+      "10-0-0-9.cke-etcd.kube-system.svc.cluster.local AAAA",
+      "fd00--3.cke-etcd.kube-system.svc.cluster.local A",
+      "fd00--3.cke-etcd.kube-system.svc.cluster.local AAAA"};
+  EXPECT_EQ(rrsets, expected);
+}
+
+}  // namespace
