@@ -72,10 +72,13 @@ void check_certificate_ttl(std::chrono::seconds ttl, const std::string& what) {
   }
 }
 
-plugin::IssuedCertificate CertificateIssuer::peer_client(const std::string& common_name,
-                                                         std::chrono::seconds ttl) {
+plugin::IssuedCertificate CertificateIssuer::client_auth(const std::string& ca_name,
+                                                         const std::string& common_name,
+                                                         std::chrono::seconds ttl,
+                                                         uint32_t key_type) {
   plugin::CertificateRequest request;
-  request.ca_name = "peer";
+  request.key_type = key_type;
+  request.ca_name = ca_name;
   request.common_name = common_name;
   request.usages = CKE_USAGE_CLIENT_AUTH;
   request.not_before_unix = clock_.unix_seconds();
@@ -83,16 +86,14 @@ plugin::IssuedCertificate CertificateIssuer::peer_client(const std::string& comm
   return backend_.issue(request);
 }
 
+plugin::IssuedCertificate CertificateIssuer::peer_client(const std::string& common_name,
+                                                         std::chrono::seconds ttl) {
+  return client_auth("peer", common_name, ttl, CKE_KEY_ECDSA_P256);
+}
+
 plugin::IssuedCertificate CertificateIssuer::client(const std::string& common_name,
                                                     std::chrono::seconds ttl, uint32_t key_type) {
-  plugin::CertificateRequest request;
-  request.key_type = key_type;
-  request.ca_name = "client";
-  request.common_name = common_name;
-  request.usages = CKE_USAGE_CLIENT_AUTH;
-  request.not_before_unix = clock_.unix_seconds();
-  request.ttl_seconds = ttl.count();
-  return backend_.issue(request);
+  return client_auth("client", common_name, ttl, key_type);
 }
 
 plugin::IssuedCertificate CertificateIssuer::api_server(const std::vector<std::string>& hosts) {
@@ -118,13 +119,7 @@ plugin::IssuedCertificate CertificateIssuer::api_server(const std::vector<std::s
 
 plugin::IssuedCertificate CertificateIssuer::api_client(const std::string& common_name,
                                                         std::chrono::seconds ttl) {
-  plugin::CertificateRequest request;
-  request.ca_name = "api";
-  request.common_name = common_name;
-  request.usages = CKE_USAGE_CLIENT_AUTH;
-  request.not_before_unix = clock_.unix_seconds();
-  request.ttl_seconds = ttl.count();
-  return backend_.issue(request);
+  return client_auth("api", common_name, ttl, CKE_KEY_ECDSA_P256);
 }
 
 }  // namespace cke::pki

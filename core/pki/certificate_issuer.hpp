@@ -67,6 +67,10 @@ class CertificateIssuer {
   std::string client_ca() { return backend_.ca_certificate("client"); }
 
  private:
+  // A clientAuth-only certificate from CA `ca_name`.
+  plugin::IssuedCertificate client_auth(const std::string& ca_name, const std::string& common_name,
+                                        std::chrono::seconds ttl, uint32_t key_type);
+
   plugin::CertBackend& backend_;
   const Clock& clock_;
 };

@@ -4,28 +4,12 @@
 # of etcd's DNS discovery name each member's client and peer port, and a member removed from or
 # added back to cluster.yml is published within 2 s of cke observing the change.
 source "$(dirname "$0")/lib.sh"
-zone_dir=$(mktemp -d /tmp/cke-e2e-zone-XXXXXX)
-zone=$zone_dir/db.cluster.local
+source "$(dirname "$0")/dns_servers.sh"
+dns_servers_setup 52 10052
+zone=$DNS_DIR/db.cluster.local
 e2e_setup 52 "publishers:
   - plugin: coredns
     config: {format: zone-file, file: $zone, ttl: 5}"
-# Knot binds any loopback address; BIND listens only on addresses an interface has, so it gets
-# 127.0.0.1 and a port of this test's own.
-KNOT=127.52.0.100
-BIND=127.0.0.1
-PORT=10052
-stop_dns_servers() {
-  if [ ! -e "$zone_dir/passed" ]; then
-    for log in "$zone_dir"/knot/log "$zone_dir"/bind/log; do
-      if [ -f "$log" ]; then echo "--- $log (tail)" >&3; tail -n 15 "$log" >&3; fi
-    done
-  fi
-  for pid in ${KNOT_PID:-} ${BIND_PID:-}; do
-    if kill "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null || true; fi
-  done
-  rm -rf "$zone_dir"
-}
-E2E_ON_CLEANUP=stop_dns_servers
 command -v knotd >/dev/null && command -v named >/dev/null && command -v dig >/dev/null ||
   fail "knotd, named and dig are needed (packaging/install-deps.sh installs knot, bind9 and bind9-dnsutils)"
 
@@ -35,44 +19,9 @@ use_root_certificate
 wait_until 10 "the zone file" test -s "$zone"
 
 # --- Knot and BIND load the file cke wrote -----------------------------------------------------
-mkdir -p "$zone_dir/knot/db" "$zone_dir/bind"
-cat >"$zone_dir/knot/knot.conf" <<CONF
-server:
-  listen: $KNOT@$PORT
-  rundir: $zone_dir/knot
-control:
-  listen: $zone_dir/knot/knot.sock
-database:
-  storage: $zone_dir/knot/db
-log:
-  - target: stderr
-    any: warning
-zone:
-  - domain: cluster.local
-    file: $zone
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-CONF
-knotd -c "$zone_dir/knot/knot.conf" 2>"$zone_dir/knot/log" &
-KNOT_PID=$!
-cat >"$zone_dir/bind/named.conf" <<CONF
-options {
-  directory "$zone_dir/bind";
-  listen-on port $PORT { $BIND; };
-  listen-on-v6 { none; };
-  pid-file none;
-  session-keyfile "$zone_dir/bind/session.key";
-  recursion no;
-};
-controls { };
-zone "cluster.local" { type primary; file "$zone"; };
-CONF
-named -g -n 1 -c "$zone_dir/bind/named.conf" >"$zone_dir/bind/log" 2>&1 &
-BIND_PID=$!
+start_knot "$zone"
+start_bind "$zone"
 
-# ask SERVER NAME TYPE: the sorted answers (addresses, or "priority weight port target" for SRV).
-ask() { dig @"$1" -p $PORT +short +time=1 +tries=1 "$2" "$3" | sort; }
 # reload: both servers read the zone file again once its serial changed, as CoreDNS's file plugin
 # does by itself. (A reload on every poll would keep BIND reloading instead of answering.)
 LOADED_SERIAL=
@@ -80,16 +29,16 @@ reload() {
   local serial
   serial=$(sed -n 's/^; written by cke.s coredns publisher, serial //p' "$zone" 2>/dev/null || true)
   if [ "$serial" != "$LOADED_SERIAL" ]; then
-    knotc -s "$zone_dir/knot/knot.sock" zone-reload cluster.local >/dev/null 2>&1 || true
+    knotc -s "$DNS_DIR/knot/knot.sock" zone-reload cluster.local >/dev/null 2>&1 || true
     kill -HUP "$BIND_PID" 2>/dev/null || true
     LOADED_SERIAL=$serial
   fi
 }
 expected_a=$(printf '%s\n' $NODE1 $NODE2 $NODE3 | sort)
-answers_are() { reload; [ "$(ask "$1" "$2" "$3")" = "$4" ]; }
+reloaded_answers_are() { reload; answers_are "$@"; }
 for server in $KNOT $BIND; do
   wait_until 10 "$server to answer the service name with the three members" \
-    answers_are $server cke-etcd.kube-system.svc.cluster.local A "$expected_a"
+    reloaded_answers_are $server cke-etcd.kube-system.svc.cluster.local A "$expected_a"
   srv=$(ask $server _etcd-client-ssl._tcp.cluster.local SRV)
   for node in $NODE1 $NODE2 $NODE3; do
     target=${node//./-}.cke-etcd.kube-system.svc.cluster.local.
@@ -130,7 +79,7 @@ echo "the removal was in the zone file ${elapsed_ms} ms after cke showed it obse
 [ "$elapsed_ms" -le 2000 ] || fail "published ${elapsed_ms} ms after the removal was observed (at most 2000)"
 expected_two=$(printf '%s\n' $NODE1 $NODE2 | sort)
 for server in $KNOT $BIND; do
-  wait_until 10 "$server to drop $NODE3" answers_are $server cke-etcd.kube-system.svc.cluster.local A "$expected_two"
+  wait_until 10 "$server to drop $NODE3" reloaded_answers_are $server cke-etcd.kube-system.svc.cluster.local A "$expected_two"
 done
 new_serial=$(sed -n 's/^; written by cke.s coredns publisher, serial //p' "$zone")
 [ "$new_serial" -gt "$serial" ] || fail "the serial went from $serial to $new_serial"
@@ -149,12 +98,12 @@ elapsed_ms=$((($(date +%s%N) - observed_ns) / 1000000))
 echo "the new member was in the zone file ${elapsed_ms} ms after cke showed it observed"
 [ "$elapsed_ms" -le 2000 ] || fail "published ${elapsed_ms} ms after the new member was observed (at most 2000)"
 for server in $KNOT $BIND; do
-  wait_until 10 "$server to answer with $NODE3 again" answers_are $server cke-etcd.kube-system.svc.cluster.local A "$expected_a"
+  wait_until 10 "$server to answer with $NODE3 again" reloaded_answers_are $server cke-etcd.kube-system.svc.cluster.local A "$expected_a"
 done
 
 # --- dropped from cluster.yml: withdrawn ---------------------------------------------------------
 sed -i '/^publishers:/,$d' "$E2E_DIR/cluster.yml"
 ckecli cluster set "$E2E_DIR/cluster.yml" >/dev/null
 wait_until 10 "the zone file to be withdrawn" test ! -e "$zone"
-touch "$zone_dir/passed"
+dns_test_passed
 echo ok

@@ -5,27 +5,12 @@
 # ownership record), an update signed with a wrong key is refused and shown in ckecli status, and
 # dropping the publishers withdraws cke's records only.
 source "$(dirname "$0")/lib.sh"
-dns_dir=$(mktemp -d /tmp/cke-e2e-dnsupdate-XXXXXX)
-# Knot binds any loopback address; BIND only addresses an interface has (127.0.0.1).
-KNOT=127.53.0.100
-BIND=127.0.0.1
-PORT=10053
-stop_dns_servers() {
-  if [ ! -e "$dns_dir/passed" ]; then
-    for log in "$dns_dir"/knot/log "$dns_dir"/bind/log; do
-      if [ -f "$log" ]; then echo "--- $log (tail)" >&3; tail -n 15 "$log" >&3; fi
-    done
-  fi
-  for pid in ${KNOT_PID:-} ${BIND_PID:-}; do
-    if kill "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null || true; fi
-  done
-  rm -rf "$dns_dir"
-}
+source "$(dirname "$0")/dns_servers.sh"
+dns_servers_setup 53 10053
+dns_dir=$DNS_DIR
 command -v knotd >/dev/null && command -v named >/dev/null && command -v tsig-keygen >/dev/null ||
   { echo "FAIL: knotd, named and tsig-keygen are needed (packaging/install-deps.sh)" >&2; exit 1; }
 
-# Knot keeps the updates in a journal under database.storage, which must exist.
-mkdir -p "$dns_dir/knot/db" "$dns_dir/bind"
 secret=$(tsig-keygen -a hmac-sha256 cke | sed -n 's/.*secret "\(.*\)";/\1/p')
 wrong=$(tsig-keygen -a hmac-sha256 cke | sed -n 's/.*secret "\(.*\)";/\1/p')
 (umask 077 && echo "$secret" >"$dns_dir/cke.secret" && echo "$wrong" >"$dns_dir/wrong.secret")
@@ -38,60 +23,16 @@ for server in knot bind; do
 other IN A 10.9.9.9
 ZONE
 done
-cat >"$dns_dir/knot/knot.conf" <<CONF
-server:
-  listen: $KNOT@$PORT
-  rundir: $dns_dir/knot
-control:
-  listen: $dns_dir/knot/knot.sock
-database:
-  storage: $dns_dir/knot/db
-log:
-  - target: stderr
-    any: info
-key:
-  - id: cke
-    algorithm: hmac-sha256
-    secret: $secret
-acl:
-  - id: cke-update
-    key: cke
-    action: update
-zone:
-  - domain: cluster.local
-    file: $dns_dir/knot/db.cluster.local
-    acl: cke-update
-    zonefile-sync: -1
-CONF
-knotd -c "$dns_dir/knot/knot.conf" 2>"$dns_dir/knot/log" &
-KNOT_PID=$!
-cat >"$dns_dir/bind/named.conf" <<CONF
-key "cke" { algorithm hmac-sha256; secret "$secret"; };
-options {
-  directory "$dns_dir/bind";
-  listen-on port $PORT { $BIND; };
-  listen-on-v6 { none; };
-  pid-file none;
-  session-keyfile "$dns_dir/bind/session.key";
-  recursion no;
-};
-controls { };
-zone "cluster.local" { type primary; file "$dns_dir/bind/db.cluster.local"; allow-update { key cke; }; };
-CONF
-named -g -n 1 -c "$dns_dir/bind/named.conf" >"$dns_dir/bind/log" 2>&1 &
-BIND_PID=$!
+start_knot "$dns_dir/knot/db.cluster.local" "$secret"
+start_bind "$dns_dir/bind/db.cluster.local" "$secret"
 
 publisher() { # NAME SERVER SECRET_FILE
-  printf '  - name: %s\n    plugin: coredns\n    config: {format: rfc2136, server: %s, port: %s, ttl: 5, tsig: {name: cke, secret_file: %s}}\n' "$1" "$2" $PORT "$3"
+  printf '  - name: %s\n    plugin: coredns\n    config: {format: rfc2136, server: %s, port: %s, ttl: 5, tsig: {name: cke, secret_file: %s}}\n' "$1" "$2" "$DNS_PORT" "$3"
 }
 e2e_setup 53 "publishers:
 $(publisher knot $KNOT "$dns_dir/cke.secret")
 $(publisher bind $BIND "$dns_dir/cke.secret")
 $(publisher wrong-key $BIND "$dns_dir/wrong.secret")"
-E2E_ON_CLEANUP=stop_dns_servers
-
-ask() { dig @"$1" -p $PORT +short +time=1 +tries=1 "$2" "$3" | sort; }
-answers_are() { [ "$(ask "$1" "$2" "$3")" = "$4" ]; }
 for server in $KNOT $BIND; do
   wait_until 10 "$server to serve the zone" answers_are $server other.cluster.local A 10.9.9.9
 done
@@ -156,5 +97,5 @@ for server in $KNOT $BIND; do
   [ "$(ask $server other.cluster.local A)" = 10.9.9.9 ] || fail "$server: the withdrawal removed a record cke does not own"
   [ -z "$(ask $server _cke-owned.cke-etcd.kube-system.svc.cluster.local TXT)" ] || fail "$server: the ownership record stayed"
 done
-touch "$dns_dir/passed"
+dns_test_passed
 echo ok
