@@ -1,0 +1,56 @@
+// A small Kubernetes API client over libcurl: JSON requests with timeouts, retries with backoff
+// for what retrying can fix (no connection, 429, 5xx), one-line errors for the rest (401, 403,
+// 404, 409, 422 say what to do), and API discovery.
+#pragma once
+
+#include <chrono>
+#include <initializer_list>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "kubeconfig.hpp"
+
+namespace cke::kube {
+
+struct Response {
+  long status = 0;
+  nlohmann::json body;  // null when the body was empty or not JSON
+};
+
+class Client {
+ public:
+  explicit Client(Credentials credentials,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(10), int attempts = 3);
+
+  // One request; `body` is sent as JSON when not null. Retries transport failures, 429 and 5xx
+  // (attempts in all, 250 ms then doubling between them) and returns every other answer as it is.
+  Response request(const std::string& method, const std::string& path,
+                   const nlohmann::json& body = nullptr);
+
+  // The object at `path`, or nullopt for 404. Other failures throw.
+  std::optional<nlohmann::json> get(const std::string& path);
+
+  // Throws sdk::Error with one line naming the request and what the server said, unless
+  // `response` has status `expected` (or, when `also` is given, that one).
+  void expect(const Response& response, const std::string& method, const std::string& path,
+              long expected, long also = 0) const;
+
+  // The first of `versions` ("v1", "v1beta1") the server serves for API `group`
+  // ("discovery.k8s.io"), asked once and remembered; throws when it serves none.
+  std::string group_version(const std::string& group, std::initializer_list<const char*> versions);
+
+  [[nodiscard]] const std::string& server() const { return credentials_.server; }
+
+ private:
+  Credentials credentials_;
+  std::chrono::milliseconds timeout_;
+  int attempts_;
+  std::map<std::string, std::string> discovered_;
+};
+
+// "409 Conflict: Operation cannot be fulfilled …": the status and the server's own message.
+std::string describe(const Response& response);
+
+}  // namespace cke::kube
