@@ -5,7 +5,7 @@
 #   make stop   stop what `make run` started (cke and its etcd members)
 #   make bench  build and run the benchmarks (minutes; not part of `make test`)
 #   make fuzz   run every fuzz target for FUZZ_SECONDS (default 300) each
-.PHONY: deps build build-checks run stop test bench fuzz clean
+.PHONY: deps build build-checks kube-apiserver run stop test bench fuzz clean
 
 FUZZ_SECONDS ?= 300
 
@@ -26,13 +26,18 @@ build-checks: deps
 	cmake --preset fuzz
 	cmake --build --preset fuzz
 
+# The real kube-apiserver the kubernetes publisher's test runs against, built from Debian's source
+# once per machine (about 5 minutes the first time; see packaging/build-kube-apiserver.sh).
+kube-apiserver: deps
+	bash packaging/build-kube-apiserver.sh
+
 run: build
 	bash packaging/run-local.sh
 
 stop:
 	bash packaging/stop-local.sh
 
-test: build build-checks
+test: build build-checks kube-apiserver
 	ctest --preset default
 	ctest --preset tsan
 	ctest --preset fuzz

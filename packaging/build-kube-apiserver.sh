@@ -6,7 +6,7 @@
 # Usage: packaging/build-kube-apiserver.sh [CACHE_DIR]   (default ~/.cache/cke/kube-apiserver)
 set -euo pipefail
 
-cache=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/cke/kube-apiserver}
+cache=${1:-$HOME/.cache/cke/kube-apiserver}
 binary=$cache/kube-apiserver
 want_version=v1.20.2
 want_source=1.20.5+really1.20.2-1.1+deb12u1

@@ -49,9 +49,12 @@ e2e_setup() {
   E2E_DIR=$(mktemp -d /tmp/cke-e2e-XXXXXX)
   trap e2e_cleanup EXIT
   export CKE_SERVER="unix://$E2E_DIR/data/cke.sock"
-  NODE1=127.$E2E_SUBNET.0.1
-  NODE2=127.$E2E_SUBNET.0.2
-  NODE3=127.$E2E_SUBNET.0.3
+  # E2E_ADDRESS_PREFIX: other addresses than 127.SUBNET.0.x, for tests whose counterpart refuses
+  # loopback addresses (the test adds them to lo itself).
+  local prefix=${E2E_ADDRESS_PREFIX:-127.$E2E_SUBNET.0}
+  NODE1=$prefix.1
+  NODE2=$prefix.2
+  NODE3=$prefix.3
   cat >"$E2E_DIR/cluster.yml" <<YAML
 name: e2e-$E2E_SUBNET
 nodes:
