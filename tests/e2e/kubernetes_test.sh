@@ -5,7 +5,10 @@
 # Service, Endpoints and EndpointSlice cke-etcd appear in kube-system as `kubectl` shows them,
 # follow a member's removal within 2 s of cke observing it, and are withdrawn when cluster.yml
 # drops the publisher. Endpoints refuse loopback addresses, so the members get 10.213.54.1-3,
-# added to lo for the test.
+# added to lo for the test. All three share lo, so the kernel would give a connection between
+# two of them the destination's address as its source, which is in neither member's peer
+# certificate (etcd checks a peer's address against its certificate): the test's routes to them
+# give 127.0.0.1 as the source instead, as for members on 127.x addresses.
 source "$(dirname "$0")/lib.sh"
 : "${CKE_KUBE_APISERVER:?CKE_KUBE_APISERVER must name a kube-apiserver 1.20.2 (packaging/build-kube-apiserver.sh prints its path)}"
 [ -x "$CKE_KUBE_APISERVER" ] ||
@@ -15,13 +18,17 @@ E2E_ADDRESS_PREFIX=10.213.54
 ADDED_ADDRESSES=""
 remove_addresses_and_apiserver() {
   if [ -n "${APISERVER_PID:-}" ] && kill "$APISERVER_PID" 2>/dev/null; then wait "$APISERVER_PID" 2>/dev/null || true; fi
-  for a in $ADDED_ADDRESSES; do ip addr del "$a/32" dev lo 2>/dev/null || true; done
+  for a in $ADDED_ADDRESSES; do
+    ip addr del "$a/32" dev lo 2>/dev/null || true
+    ip route del local "$a" dev lo table local 2>/dev/null || true
+  done
 }
 e2e_setup 54
 E2E_ON_CLEANUP=remove_addresses_and_apiserver
 for a in $NODE1 $NODE2 $NODE3; do
   ip addr add "$a/32" dev lo || fail "cannot add $a to lo (the test needs root)"
   ADDED_ADDRESSES="$ADDED_ADDRESSES $a"
+  ip route replace local "$a" dev lo table local src 127.0.0.1 || fail "cannot route $a from 127.0.0.1"
 done
 
 start_cke
