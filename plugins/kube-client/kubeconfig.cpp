@@ -86,9 +86,18 @@ std::string inline_or_file(const YAML::Node& node, const char* data_key, const c
 }  // namespace
 
 Credentials load_kubeconfig(const std::string& path, const std::string& context) {
+  return parse_kubeconfig(read_file(path, path), path, context);
+}
+
+Credentials parse_kubeconfig(const std::string& yaml, const std::string& path,
+                             const std::string& context) {
+  if (yaml.size() > kMaxKubeconfigBytes) {
+    fail(path,
+         std::to_string(yaml.size()) + " bytes; a kubeconfig of more than 1 MiB is a mistake");
+  }
   YAML::Node root;
   try {
-    root = YAML::Load(read_file(path, path));
+    root = YAML::Load(yaml);
   } catch (const YAML::Exception& e) {
     fail(path, "line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }

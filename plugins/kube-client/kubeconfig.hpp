@@ -3,6 +3,7 @@
 // account a Pod runs as.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace cke::kube {
@@ -21,6 +22,11 @@ struct Credentials {
 // file's directory. Throws sdk::Error(CKE_INVALID_ARGUMENT) with a sentence naming the file and
 // the field.
 Credentials load_kubeconfig(const std::string& path, const std::string& context = "");
+
+// The same from the file's text; `path` names it in errors and resolves relative file names.
+inline constexpr size_t kMaxKubeconfigBytes = size_t{1} << 20;
+Credentials parse_kubeconfig(const std::string& yaml, const std::string& path,
+                             const std::string& context = "");
 
 // The service account of the Pod this runs in (KUBERNETES_SERVICE_HOST/PORT and
 // /var/run/secrets/kubernetes.io/serviceaccount); throws sdk::Error when not in a Pod.
