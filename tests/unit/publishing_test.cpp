@@ -1,9 +1,13 @@
 // Publishing as a step of every pass: the endpoint set from an observation, and the publisher
-// thread in front of the real coredns plugin (a zone file in a temporary directory) — published on
-// change only, retried with backoff, shown in the status, withdrawn when cluster.yml drops it.
+// threads in front of the real coredns plugin (a zone file in a temporary directory) — published
+// on change only, retried with backoff, shown in the status, withdrawn when cluster.yml drops it,
+// a slow publisher delaying no other.
 #include "core/publish/publishing.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -12,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/common/unique_fd.hpp"
 #include "core/publish/endpoint_set.hpp"
 #include "tests/compress/compress_test_support.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -164,6 +169,45 @@ TEST_F(PublishingTest, APublisherDroppedFromClusterYmlIsWithdrawn) {
   publishing_.offer({}, set_of({"10.0.0.1"}));
   ASSERT_TRUE(eventually([&] { return !fs::exists(zone); }));
   EXPECT_TRUE(publishing_.status().empty());
+}
+
+TEST_F(PublishingTest, ASlowPublisherDelaysNoOther) {
+  // A DNS server that takes the connection and never answers: each update waits out its timeout.
+  const cke::UniqueFd silent(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(silent.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(silent.get(), 8), 0);
+  ASSERT_EQ(::getsockname(silent.get(), reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const cke::config::PublisherConfig slow{"slow", "coredns",
+                                          R"({"format":"rfc2136","server":"127.0.0.1","port":)" +
+                                              std::to_string(ntohs(address.sin_port)) + "}"};
+  const fs::path zone = tmp_.path() / "db.cluster.local";
+  publishing_.offer({slow, zone_publisher(zone)}, set_of({"10.0.0.1"}));
+  ASSERT_TRUE(eventually([&] { return fs::exists(zone); }));
+  const auto offered = std::chrono::steady_clock::now();
+  publishing_.offer({slow, zone_publisher(zone)}, set_of({"10.0.0.1", "10.0.0.2"}));
+  ASSERT_TRUE(eventually([&] { return read(zone).find("10.0.0.2") != std::string::npos; }));
+  EXPECT_LT(std::chrono::steady_clock::now() - offered, std::chrono::seconds(1));
+  const auto statuses = publishing_.status();
+  ASSERT_EQ(statuses.size(), 2u);
+  EXPECT_EQ(statuses[0].name, "slow");  // cluster.yml's order
+  EXPECT_NE(statuses[0].state, "published");
+}
+
+TEST_F(PublishingTest, AChangedConfigurationForTheSameTargetIsNotUndoneByTheWithdrawal) {
+  const fs::path zone = tmp_.path() / "db.cluster.local";
+  publishing_.offer({zone_publisher(zone)}, set_of({"10.0.0.1"}));
+  ASSERT_TRUE(eventually([&] { return fs::exists(zone); }));
+  auto longer_ttl = zone_publisher(zone);
+  longer_ttl.config_json = R"({"format":"zone-file","ttl":60,"file":")" + zone.string() + R"("})";
+  publishing_.offer({longer_ttl}, set_of({"10.0.0.1"}));
+  ASSERT_TRUE(
+      eventually([&] { return read(zone).find(" 60 IN A 10.0.0.1") != std::string::npos; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a late withdrawal would show
+  EXPECT_TRUE(fs::exists(zone));
 }
 
 TEST_F(PublishingTest, AnUnknownPluginIsReportedNotFatal) {
