@@ -5,6 +5,7 @@
 #   make stop   stop what `make run` started (cke and its etcd members)
 #   make bench  build and run the benchmarks (minutes; not part of `make test`)
 #   make fuzz   run every fuzz target for FUZZ_SECONDS (default 300) each
+#   make kube-apiserver   build the kube-apiserver e2e.kubernetes runs (once per machine)
 .PHONY: deps build build-checks kube-apiserver run stop test bench fuzz clean
 
 FUZZ_SECONDS ?= 300
