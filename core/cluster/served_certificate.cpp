@@ -72,6 +72,11 @@ std::optional<pki::CertificateInfo> served_certificate(
   ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
 
   const SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()), &SSL_CTX_free);
+  if (ctx) {
+    // One handshake and gone: no session to keep, resume or receive tickets for.
+    SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
+  }
   const SslPtr ssl(ctx ? SSL_new(ctx.get()) : nullptr, &SSL_free);
   if (!ssl || !offer(ssl.get(), present)) {
     ERR_clear_error();
