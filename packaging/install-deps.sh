@@ -55,3 +55,26 @@ if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
     "${as_root[@]}" systemctl disable --now etcd
   fi
 fi
+
+# Commands the tests call that a machine may already have from elsewhere (a vendor's Node.js that
+# bundles npm, a cloud SDK's kubectl): Debian's packages conflict with those, so they are
+# installed only when the command is missing.
+need_command() { # COMMAND PACKAGE...
+  local command=$1
+  shift
+  command -v "$command" >/dev/null 2>&1 && return 0
+  echo "install-deps.sh: installing $* for $command"
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q --no-install-recommends "$@"
+}
+need_command node nodejs
+need_command npm npm
+need_command kubectl kubernetes-client
+
+# The stand-in Kubernetes API server's npm packages (tests/kube-standin), exactly as its lock file
+# pins them; again only when the lock file changed since the last install.
+standin=$(cd "$(dirname "$0")/../tests/kube-standin" && pwd)
+if ! cmp -s "$standin/package-lock.json" "$standin/node_modules/.cke-installed-lock.json"; then
+  echo "install-deps.sh: installing the stand-in API server's npm packages"
+  (cd "$standin" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$standin/package-lock.json" "$standin/node_modules/.cke-installed-lock.json"
+fi

@@ -100,6 +100,8 @@ Response Client::request(const std::string& method, const std::string& path,
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &received);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    // The API server's logs and audit events name the client by this.
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "cke");
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
@@ -172,25 +174,28 @@ std::optional<nlohmann::json> Client::get(const std::string& path) {
   return response.body;
 }
 
-std::string Client::group_version(const std::string& group,
-                                  std::initializer_list<const char*> versions) {
-  if (const auto it = discovered_.find(group); it != discovered_.end()) {
+std::string Client::group_version(const std::string& group, const std::string& resource,
+                                  const std::vector<std::string>& versions) {
+  const std::string key = group + "/" + resource;
+  if (const auto it = discovered_.find(key); it != discovered_.end()) {
     return it->second;
   }
-  const auto list = get("/apis/" + group);
   std::string names;
-  for (const char* version : versions) {
-    names += (names.empty() ? "" : ", ") + group + "/" + version;
-    if (list && list->contains("versions") && (*list)["versions"].is_array()) {
-      for (const auto& v : (*list)["versions"]) {
-        if (v.is_object() && v.value("version", "") == version) {
-          return discovered_[group] = group + "/" + version;
-        }
+  for (const std::string& version : versions) {
+    const std::string group_version = group + "/" + version;
+    names += (names.empty() ? "" : ", ") + group_version;
+    const auto list = get("/apis/" + group_version);  // nullopt: the version is not served
+    if (!list || !list->contains("resources") || !(*list)["resources"].is_array()) {
+      continue;
+    }
+    for (const auto& r : (*list)["resources"]) {
+      if (r.is_object() && r.value("name", "") == resource) {
+        return discovered_[key] = group_version;
       }
     }
   }
-  throw sdk::Error(CKE_NOT_FOUND,
-                   "kube-apiserver " + credentials_.server + " serves none of " + names);
+  throw sdk::Error(CKE_NOT_FOUND, "kube-apiserver " + credentials_.server + " serves " + resource +
+                                      " in none of " + names);
 }
 
 }  // namespace cke::kube

@@ -4,11 +4,11 @@
 #pragma once
 
 #include <chrono>
-#include <initializer_list>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kubeconfig.hpp"
 
@@ -37,9 +37,12 @@ class Client {
   void expect(const Response& response, const std::string& method, const std::string& path,
               long expected, long also = 0) const;
 
-  // The first of `versions` ("v1", "v1beta1") the server serves for API `group`
-  // ("discovery.k8s.io"), asked once and remembered; throws when it serves none.
-  std::string group_version(const std::string& group, std::initializer_list<const char*> versions);
+  // The first of `versions` ("v1", "v1beta1") in which the server serves `resource`
+  // ("cronjobs") of API `group` ("batch"), as "batch/v1"; asked once and remembered. The
+  // resource list decides, not the group's versions: a 1.20 server has batch/v1 for Jobs but
+  // serves CronJobs only in batch/v1beta1. Throws when no version serves it.
+  std::string group_version(const std::string& group, const std::string& resource,
+                            const std::vector<std::string>& versions);
 
   [[nodiscard]] const std::string& server() const { return credentials_.server; }
 

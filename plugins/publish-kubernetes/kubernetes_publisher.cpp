@@ -39,13 +39,15 @@ class KubernetesPublisher final : public sdk::Publisher {
     const std::string ns = "/namespaces/" + set.namespace_name;
     apply("/api/v1" + ns + "/services", service_object(set));
     apply("/api/v1" + ns + "/endpoints", endpoints_object(set));
-    const std::string slices = client_.group_version("discovery.k8s.io", {"v1", "v1beta1"});
+    const std::string slices =
+        client_.group_version("discovery.k8s.io", "endpointslices", {"v1", "v1beta1"});
     apply("/apis/" + slices + ns + "/endpointslices", endpoint_slice_object(set, slices));
   }
 
   void withdraw(const sdk::EndpointSet& set) override {
     const std::string ns = "/namespaces/" + set.namespace_name;
-    const std::string slices = client_.group_version("discovery.k8s.io", {"v1", "v1beta1"});
+    const std::string slices =
+        client_.group_version("discovery.k8s.io", "endpointslices", {"v1", "v1beta1"});
     for (const std::string& collection :
          {"/apis/" + slices + ns + "/endpointslices", "/api/v1" + ns + "/endpoints",
           "/api/v1" + ns + "/services"}) {

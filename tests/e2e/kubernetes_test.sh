@@ -81,6 +81,11 @@ CONF
 export KUBECONFIG=$k8s/kubeconfig
 ready() { curl -sf --cacert "$k8s/ca.crt" --cert "$k8s/admin.crt" --key "$k8s/admin.key" "https://127.0.0.1:$PORT/readyz" >/dev/null; }
 wait_until 60 "kube-apiserver to be ready" ready
+# 1.20 serves EndpointSlice and CronJob only as v1beta1: discovery takes those.
+[ "$("$CKE_TEST_KUBE" "$k8s/kubeconfig" discover discovery.k8s.io endpointslices v1 v1beta1)" = discovery.k8s.io/v1beta1 ] ||
+  fail "discovery did not fall back to discovery.k8s.io/v1beta1"
+[ "$("$CKE_TEST_KUBE" "$k8s/kubeconfig" discover batch cronjobs v1 v1beta1)" = batch/v1beta1 ] ||
+  fail "discovery did not fall back to batch/v1beta1"
 # Its data lives in the cke-managed etcd, under /registry/.
 etcdctl --endpoints=$NODE1:2379 get --prefix --keys-only /registry/namespaces/ | has -x /registry/namespaces/kube-system ||
   fail "kube-apiserver's data is not in the cke-managed etcd"
