@@ -5,6 +5,8 @@
 //   whole file: it refuses to replace, and never removes, a file it did not write.
 // - "rfc2136": dynamic updates signed with TSIG to the zone's primary (BIND, Knot), changing only
 //   the names cke owns, in one atomic UPDATE per change.
+// - "etcd": SkyDNS messages in an etcd for CoreDNS's `etcd` plugin (skydns.hpp), changed in one
+//   transaction per change, only the keys cke owns.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -21,6 +23,8 @@
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
 #include "dns_update.hpp"
+#include "etcd_kv.hpp"
+#include "skydns.hpp"
 #include "zone_file.hpp"
 
 namespace fs = std::filesystem;
@@ -30,7 +34,7 @@ namespace {
 
 constexpr const char* kSchema = R"({"type":"object","additionalProperties":false,
 "required":["format"],"properties":{
-"format":{"enum":["zone-file","rfc2136"]},
+"format":{"enum":["zone-file","rfc2136","etcd"]},
 "zone":{"type":"string","description":"the zone's origin; default the cluster domain"},
 "ttl":{"type":"integer","minimum":1,"maximum":86400,"default":30},
 "file":{"type":"string","description":"zone-file: absolute path of the zone file"},
@@ -39,7 +43,12 @@ constexpr const char* kSchema = R"({"type":"object","additionalProperties":false
 "port":{"type":"integer","minimum":1,"maximum":65535,"default":53},
 "tsig":{"type":"object","additionalProperties":false,"required":["name","secret_file"],
  "properties":{"name":{"type":"string"},"algorithm":{"type":"string","default":"hmac-sha256"},
- "secret_file":{"type":"string","description":"a file (0600) holding the base64 secret"}}}}})";
+ "secret_file":{"type":"string","description":"a file, mode 0600, holding the base64 secret"}}},
+"endpoints":{"type":"array","items":{"type":"string"},"description":"etcd: the etcd's client URLs"},
+"path":{"type":"string","default":"/skydns","description":"etcd: CoreDNS's etcd path"},
+"ca_file":{"type":"string","description":"etcd: the CA of the etcd's server certificates"},
+"cert_file":{"type":"string","description":"etcd: the client certificate, whose CN is the user"},
+"key_file":{"type":"string","description":"etcd: its private key, mode 0600"}}})";
 
 [[noreturn]] void fail(const std::string& why) {
   throw sdk::Error(CKE_INVALID_ARGUMENT, "coredns publisher: " + why);
@@ -104,17 +113,35 @@ int64_t number_of(const nlohmann::json& object, const char* key, int64_t fallbac
   return object[key].get<int64_t>();
 }
 
+// A file that only its owner may read (a secret or a private key): `key` names it in errors.
+std::string read_private(const fs::path& file, const std::string& key) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) {
+    fail("cannot read " + key + " " + file.string() + ": " + std::strerror(errno));
+  }
+  if ((st.st_mode & 077) != 0) {
+    fail(key + " " + file.string() + " is readable by others; chmod 600 it");
+  }
+  return read_text(file).value_or("");
+}
+
+// A file anyone may read (a certificate), which must exist.
+std::string read_public(const nlohmann::json& config, const char* key) {
+  const fs::path file = text_of(config, key, "");
+  if (file.empty() || !file.is_absolute()) {
+    fail(std::string(key) + " must be an absolute path");
+  }
+  auto text = read_text(file);
+  if (!text || text->empty()) {
+    fail(std::string("cannot read ") + key + " " + file.string());
+  }
+  return *text;
+}
+
 // The TSIG secret from its file, which only its owner may read: it lets anyone who has it change
 // the zone.
 std::string read_secret(const fs::path& file) {
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) {
-    fail("cannot read tsig.secret_file " + file.string() + ": " + std::strerror(errno));
-  }
-  if ((st.st_mode & 077) != 0) {
-    fail("tsig.secret_file " + file.string() + " is readable by others; chmod 600 it");
-  }
-  std::string secret = read_text(file).value_or("");
+  std::string secret = read_private(file, "tsig.secret_file");
   secret.erase(std::remove_if(secret.begin(), secret.end(),
                               [](char c) { return c == '\n' || c == '\r' || c == ' '; }),
                secret.end());
@@ -135,8 +162,8 @@ class CorednsPublisher final : public sdk::Publisher {
       fail("the configuration is not a JSON object");
     }
     format_ = text_of(config, "format", "");
-    if (format_ != "zone-file" && format_ != "rfc2136") {
-      fail("format must be \"zone-file\" or \"rfc2136\", got \"" + format_ + "\"");
+    if (format_ != "zone-file" && format_ != "rfc2136" && format_ != "etcd") {
+      fail("format must be \"zone-file\", \"rfc2136\" or \"etcd\", got \"" + format_ + "\"");
     }
     options_.zone = text_of(config, "zone", "");
     options_.ttl = static_cast<uint32_t>(number_of(config, "ttl", 30, 1, 86400));
@@ -153,6 +180,10 @@ class CorednsPublisher final : public sdk::Publisher {
       if (!plain_dns_name(options_.nameserver)) {
         fail("nameserver \"" + options_.nameserver + "\" is not a DNS name (no final dot)");
       }
+      return;
+    }
+    if (format_ == "etcd") {
+      configure_etcd(config);
       return;
     }
     check_keys(config, "", {"format", "zone", "ttl", "server", "port", "tsig"});
@@ -184,6 +215,10 @@ class CorednsPublisher final : public sdk::Publisher {
   }
 
   void publish(const sdk::EndpointSet& set) override {
+    if (format_ == "etcd") {
+      replace_skydns(set, skydns_records(set, skydns_));
+      return;
+    }
     ZoneOptions options = options_;
     if (options.zone.empty()) {
       options.zone = set.cluster_domain;
@@ -212,6 +247,10 @@ class CorednsPublisher final : public sdk::Publisher {
   }
 
   void withdraw(const sdk::EndpointSet& set) override {
+    if (format_ == "etcd") {
+      replace_skydns(set, {});
+      return;
+    }
     if (format_ == "rfc2136") {
       ZoneOptions options = options_;
       if (options.zone.empty()) {
@@ -236,6 +275,56 @@ class CorednsPublisher final : public sdk::Publisher {
   }
 
  private:
+  void configure_etcd(const nlohmann::json& config) {
+    check_keys(config, "",
+               {"format", "ttl", "endpoints", "path", "ca_file", "cert_file", "key_file"});
+    skydns_.ttl = options_.ttl;
+    skydns_.path = text_of(config, "path", "/skydns");
+    if (!skydns_.path.starts_with("/") || skydns_.path.size() < 2 || skydns_.path.ends_with("/")) {
+      fail("path must start with / and not end with one, got \"" + skydns_.path + "\"");
+    }
+    EtcdAccess access;
+    if (!config.contains("endpoints") || !config["endpoints"].is_array() ||
+        config["endpoints"].empty()) {
+      fail(
+          "endpoints (the etcd's client URLs, e.g. [\"https://10.0.0.1:2379\"]) is required with "
+          "format etcd");
+    }
+    for (const auto& endpoint : config["endpoints"]) {
+      if (!endpoint.is_string() || endpoint.get<std::string>().empty()) {
+        fail("endpoints must be a list of URLs");
+      }
+      access.endpoints.push_back(endpoint.get<std::string>());
+    }
+    access.ca_pem = read_public(config, "ca_file");
+    access.cert_pem = read_public(config, "cert_file");
+    const fs::path key_file = text_of(config, "key_file", "");
+    if (key_file.empty() || !key_file.is_absolute()) {
+      fail("key_file must be an absolute path");
+    }
+    access.key_pem = read_private(key_file, "key_file");
+    etcd_.emplace(std::move(access));
+  }
+
+  // Makes cke's keys say `desired` in one transaction; refuses to overwrite a key it does not own.
+  void replace_skydns(const sdk::EndpointSet& set,
+                      const std::map<std::string, std::string>& desired) {
+    std::map<std::string, std::string> existing;
+    for (const auto& prefix : skydns_prefixes(set, skydns_)) {
+      existing.merge(etcd_->range_prefix(prefix));
+    }
+    const auto owned = skydns_owned(existing, set, skydns_);
+    for (const auto& [key, value] : desired) {
+      if (existing.contains(key) && !owned.contains(key)) {
+        throw sdk::Error(
+            CKE_FAILED_PRECONDITION,
+            "the etcd key " + key + " exists and is not cke's: refusing to replace it");
+      }
+    }
+    const auto change = skydns_change(owned, desired);
+    etcd_->apply(change.deletes, change.puts);
+  }
+
   // One UPDATE: deletes what cke owns (the names of `set` and those the zone's ownership record
   // lists), then adds `records` and the new ownership record; with no records, only deletes.
   void update(const sdk::EndpointSet& set, const ZoneOptions& options, const std::string* records) {
@@ -264,8 +353,10 @@ class CorednsPublisher final : public sdk::Publisher {
 
   std::string format_;
   ZoneOptions options_;
-  fs::path file_;     // zone-file
-  DnsServer server_;  // rfc2136
+  fs::path file_;               // zone-file
+  DnsServer server_;            // rfc2136
+  SkydnsOptions skydns_;        // etcd
+  std::optional<EtcdKv> etcd_;  // etcd
 };
 
 }  // namespace
@@ -273,6 +364,6 @@ class CorednsPublisher final : public sdk::Publisher {
 
 CKE_PLUGINS(cke::sdk::publisher_plugin<cke::plugins::coredns::CorednsPublisher>(
     {"coredns", "1.0.0",
-     "member endpoints as DNS records for CoreDNS and other DNS servers (a zone file, or RFC 2136 "
-     "updates)",
+     "member endpoints as DNS records for CoreDNS and other DNS servers (a zone file, RFC 2136 "
+     "updates, or SkyDNS records in an etcd)",
      cke::plugins::coredns::kSchema}))
