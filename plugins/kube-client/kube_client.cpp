@@ -87,8 +87,8 @@ Response Client::request(const std::string& method, const std::string& path,
     if (!payload.empty()) {
       headers.reset(curl_slist_append(headers.release(), "Content-Type: application/json"));
     }
-    if (!credentials_.token.empty()) {
-      const std::string auth = "Authorization: Bearer " + credentials_.token;
+    if (const std::string token = current_token(credentials_); !token.empty()) {
+      const std::string auth = "Authorization: Bearer " + token;
       headers.reset(curl_slist_append(headers.release(), auth.c_str()));
     }
     std::string received;

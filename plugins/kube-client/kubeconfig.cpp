@@ -28,6 +28,14 @@ std::string read_file(const fs::path& path, const std::string& where) {
   return text.str();
 }
 
+std::string read_token(const fs::path& path, const std::string& where) {
+  std::string token = read_file(path, where);
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) {
+    token.pop_back();
+  }
+  return token;
+}
+
 std::string base64_decode(const std::string& text, const std::string& where) {
   static constexpr std::string_view kAlphabet =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -135,10 +143,9 @@ Credentials parse_kubeconfig(const std::string& yaml, const std::string& path,
       c.client_key_pem = inline_or_file(user, "client-key-data", "client-key", dir, where);
       c.token = text(user, "token");
       if (c.token.empty() && !text(user, "tokenFile").empty()) {
-        c.token = read_file(text(user, "tokenFile"), where + ": tokenFile");
-      }
-      while (!c.token.empty() && (c.token.back() == '\n' || c.token.back() == '\r')) {
-        c.token.pop_back();
+        const fs::path file = text(user, "tokenFile");
+        c.token_file = (file.is_absolute() ? file : dir / file).string();
+        c.token = read_token(c.token_file, where + ": tokenFile");  // fails early when unreadable
       }
       if (c.client_cert_pem.empty() != c.client_key_pem.empty()) {
         fail(where, "a client certificate needs both client-certificate and client-key");
@@ -163,12 +170,15 @@ Credentials in_cluster_credentials() {
   const std::string h = host;
   c.server = "https://" + (h.find(':') != std::string::npos ? "[" + h + "]" : h) + ":" + port;
   c.ca_pem = read_file(dir / "ca.crt", "in-cluster configuration");
-  c.token = read_file(dir / "token", "in-cluster configuration");
-  while (!c.token.empty() && (c.token.back() == '\n' || c.token.back() == '\r')) {
-    c.token.pop_back();
-  }
+  c.token_file = (dir / "token").string();
+  c.token = read_token(c.token_file, "in-cluster configuration");
   c.namespace_name = "kube-system";
   return c;
+}
+
+std::string current_token(const Credentials& credentials) {
+  return credentials.token_file.empty() ? credentials.token
+                                        : read_token(credentials.token_file, "the bearer token");
 }
 
 }  // namespace cke::kube

@@ -15,6 +15,8 @@ struct Credentials {
   std::string client_cert_pem;  // with client_key_pem: client certificate authentication
   std::string client_key_pem;
   std::string token;           // bearer token
+  std::string token_file;      // when set, the bearer token is read from it before each request:
+                               // service account tokens are rotated under a running client
   std::string namespace_name;  // the context's namespace; "" when it names none
 };
 
@@ -31,5 +33,9 @@ Credentials parse_kubeconfig(const std::string& yaml, const std::string& path,
 // The service account of the Pod this runs in (KUBERNETES_SERVICE_HOST/PORT and
 // /var/run/secrets/kubernetes.io/serviceaccount); throws sdk::Error when not in a Pod.
 Credentials in_cluster_credentials();
+
+// The bearer token to send now: token_file's content when it is set (throws sdk::Error naming
+// the file when it cannot be read), else token.
+std::string current_token(const Credentials& credentials);
 
 }  // namespace cke::kube

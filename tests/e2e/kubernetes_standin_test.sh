@@ -3,7 +3,8 @@
 # 1.20 kube-apiserver lacks — discovery.k8s.io/v1, batch/v1 — with token authentication, 409 on a
 # stale resourceVersion, 422 on invalid names, every body validated against the official schemas).
 # The Service, Endpoints and EndpointSlice cke-etcd are checked field by field; a wrong token and
-# an object cke does not own are reported in `ckecli status`; a member's health and membership
+# an object cke does not own are reported in `ckecli status`; the token is read from its file at
+# every request, and the client also authenticates as a Pod's service account; a member's health and membership
 # changes are published within 2 s of cke observing them, through a resourceVersion conflict; an
 # unchanged set makes no write, even after a restart of cke; dropping the publisher withdraws them.
 # The stand-in does not refuse loopback addresses as the real server does, so the members keep
@@ -35,7 +36,7 @@ PORT=16455
 node "$CKE_KUBE_STANDIN/server.mjs" --port $PORT --cert "$k8s/server.crt" --key "$k8s/server.key" \
   --token-file "$k8s/token" >"$k8s/standin.log" 2>&1 &
 STANDIN_PID=$!
-kubeconfig() { # FILE TOKEN
+kubeconfig() { # FILE USER-YAML
   cat >"$1" <<CONF
 apiVersion: v1
 kind: Config
@@ -45,14 +46,16 @@ clusters:
   cluster: {server: "https://127.0.0.1:$PORT", certificate-authority: ca.crt}
 users:
 - name: cke
-  user: {token: "$2"}
+  user: $2
 contexts:
 - name: cke
   context: {cluster: standin, user: cke}
 CONF
 }
-kubeconfig "$k8s/kubeconfig" "$(cat "$k8s/token")"
-kubeconfig "$k8s/wrong-token" "not-$(cat "$k8s/token")"
+# cke's reads its token from a file at every request (tokens are rotated), relative to itself.
+cp "$k8s/token" "$k8s/cke-token"
+kubeconfig "$k8s/kubeconfig" "{tokenFile: cke-token}"
+kubeconfig "$k8s/wrong-token" "{token: not-$(cat "$k8s/token")}"
 export KUBECONFIG=$k8s/kubeconfig
 api() { curl -sS --cacert "$k8s/ca.crt" -H "Authorization: Bearer $(cat "$k8s/token")" "$@"; }
 wait_until 20 "the stand-in to answer" api -f "https://127.0.0.1:$PORT/api"
@@ -72,6 +75,17 @@ expect_failure "an invalid name" "422" "$CKE_TEST_KUBE" "$k8s/kubeconfig" POST "
 expect_failure "an invalid body" "must be integer" "$CKE_TEST_KUBE" "$k8s/kubeconfig" POST "$NS/endpoints" \
   '{"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"x"},"subsets":[{"ports":[{"port":"x"}]}]}'
 expect_failure "a missing object" "404" "$CKE_TEST_KUBE" "$k8s/kubeconfig" DELETE "$NS/services/nothing"
+
+# In a Pod: the service account's token and CA from /var/run/secrets/kubernetes.io/serviceaccount
+# (here a tmpfs over /run in a mount namespace of the client's own) and KUBERNETES_SERVICE_*.
+if [ "$(id -u)" -eq 0 ]; then unshare_cmd=(unshare --mount); else unshare_cmd=(unshare --mount --map-root-user); fi
+in_pod() { # ARGS... for cke-test-kube, with an empty kubeconfig name
+  "${unshare_cmd[@]}" env KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT=$PORT sh -c '
+    mount -t tmpfs tmpfs /run && sa=/var/run/secrets/kubernetes.io/serviceaccount && mkdir -p $sa &&
+    cp "$0/ca.crt" $sa/ca.crt && cp "$0/token" $sa/token && exec "$@"' "$k8s" "$@"
+}
+in_pod "$CKE_TEST_KUBE" "" GET "$NS/services" | jq -e '.kind == "ServiceList"' >/dev/null ||
+  fail "the client did not authenticate with the Pod's service account"
 
 start_cke
 wait_healthy 60
@@ -162,6 +176,15 @@ kubectl -n kube-system get endpointslices.v1.discovery.k8s.io/cke-etcd -o json |
 kill -CONT "$pid3"
 E2E_STOPPED_PIDS=""
 wait_until 30 "$NODE3 ready again" not_ready_is ""
+
+# --- the token rotated: the next request sends the new one ----------------------------------------
+# (once the last change is published whole, and each file replaced by rename, never half-written)
+slice_all_ready() { kubectl -n kube-system get endpointslices.v1.discovery.k8s.io/cke-etcd -o json | jq -e 'all(.endpoints[]; .conditions.ready)'; }
+wait_until 30 "the EndpointSlice to show every member ready again" slice_all_ready
+openssl rand -hex 24 >"$k8s/token.new"
+cp "$k8s/token.new" "$k8s/cke-token.new"
+mv "$k8s/token.new" "$k8s/token"
+mv "$k8s/cke-token.new" "$k8s/cke-token"
 
 # --- a member removed, through a concurrent write (409): published within 2 s -----------------------
 api -f -X POST "https://127.0.0.1:$PORT/standin/conflict?path=$NS/endpoints/cke-etcd" >/dev/null

@@ -52,6 +52,7 @@ issue() { # NAME SUBJECT EXTENSIONS
 }
 issue apiserver /CN=kube-apiserver "subjectAltName=IP:127.0.0.1"
 issue admin "/O=system:masters/CN=admin" "extendedKeyUsage=clientAuth"
+issue nobody "/CN=nobody" "extendedKeyUsage=clientAuth"
 openssl genrsa -out "$k8s/sa.key" 2048 2>/dev/null
 openssl rsa -in "$k8s/sa.key" -pubout -out "$k8s/sa.pub" 2>/dev/null
 PORT=16454
@@ -86,6 +87,10 @@ wait_until 60 "kube-apiserver to be ready" ready
   fail "discovery did not fall back to discovery.k8s.io/v1beta1"
 [ "$("$CKE_TEST_KUBE" "$k8s/kubeconfig" discover batch cronjobs v1 v1beta1)" = batch/v1beta1 ] ||
   fail "discovery did not fall back to batch/v1beta1"
+# A user RBAC grants nothing: one line that says so and what to do.
+sed -e 's/admin.crt/nobody.crt/' -e 's/admin.key/nobody.key/' "$k8s/kubeconfig" >"$k8s/nobody.kubeconfig"
+expect_failure "a user without permission" "403 Forbidden" \
+  "$CKE_TEST_KUBE" "$k8s/nobody.kubeconfig" GET /api/v1/namespaces/kube-system/services
 # Its data lives in the cke-managed etcd, under /registry/.
 etcdctl --endpoints=$NODE1:2379 get --prefix --keys-only /registry/namespaces/ | has -x /registry/namespaces/kube-system ||
   fail "kube-apiserver's data is not in the cke-managed etcd"

@@ -8,7 +8,7 @@
 // the official schemas refuse. Every request body is validated against the schemas of the npm
 // package kubernetes-models (pinned in package.json), so a field cke spells wrong fails here.
 //
-// It keeps its objects in memory and serves HTTPS only. Test hooks, behind the same token:
+// It keeps its objects in memory, serves HTTPS only, and reads the token file at every request. Test hooks, behind the same token:
 //   GET  /standin/requests              every write so far: [{method, path, status, agent}]
 //   POST /standin/conflict?path=PATH    the next PUT to PATH meets a concurrent write first
 //
@@ -35,7 +35,9 @@ for (const required of ["port", "cert", "key", "token-file"]) {
     process.exit(2);
   }
 }
-const token = readFileSync(args["token-file"], "utf8").trim();
+// Read at every request, so that a test can rotate the token as a cluster rotates service
+// account tokens.
+const currentToken = () => readFileSync(args["token-file"], "utf8").trim();
 
 // group/version -> plural -> {kind, model, name rule}. Objects of one group and plural share one
 // store across versions, as in the real server.
@@ -253,7 +255,7 @@ const server = createServer({ cert: readFileSync(args.cert), key: readFileSync(a
     const url = new URL(request.url, "https://standin");
     let code;
     let answer;
-    if (request.headers.authorization !== `Bearer ${token}`) {
+    if (request.headers.authorization !== `Bearer ${currentToken()}`) {
       [code, answer] = [401, failure[401]()];
     } else {
       let body = null;

@@ -3,6 +3,7 @@
 //   cke-test-kube KUBECONFIG discover GROUP RESOURCE VERSION...  prints the group version chosen
 //   cke-test-kube KUBECONFIG METHOD PATH [BODY-JSON]     prints the answer's body; for any status
 //                                                        but 200/201, the client's error on stderr
+// An empty KUBECONFIG: the service account of the Pod it runs in.
 // Exit status: 0 when the client succeeded, 1 with the client's one-line error on stderr.
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -20,7 +21,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    cke::kube::Client client(cke::kube::load_kubeconfig(args[0]));
+    cke::kube::Client client(args[0].empty() ? cke::kube::in_cluster_credentials()
+                                             : cke::kube::load_kubeconfig(args[0]));
     if (args[1] == "discover") {
       if (args.size() < 5) {
         std::cerr << "cke-test-kube: discover needs GROUP, RESOURCE and at least one VERSION\n";
