@@ -93,6 +93,23 @@ contexts:
   EXPECT_EQ(c.namespace_name, "kube-system");
 }
 
+TEST(Kubeconfig, ATokenFileRelativeToItIsReadAgainForEveryRequest) {
+  const cke::test::TempDir tmp;
+  std::ofstream(tmp.path() / "token") << "first\n";
+  std::ofstream(tmp.path() / "config") << R"(current-context: c
+clusters: [{name: s, cluster: {server: "https://127.0.0.1:6443"}}]
+users: [{name: u, user: {tokenFile: token}}]
+contexts: [{name: c, context: {cluster: s, user: u}}]
+)";
+  const auto c = cke::kube::load_kubeconfig((tmp.path() / "config").string());
+  EXPECT_EQ(c.token_file, (tmp.path() / "token").string());
+  EXPECT_EQ(cke::kube::current_token(c), "first");
+  std::ofstream(tmp.path() / "token") << "rotated";
+  EXPECT_EQ(cke::kube::current_token(c), "rotated");
+  std::filesystem::remove(tmp.path() / "token");
+  EXPECT_THROW(cke::kube::current_token(c), cke::sdk::Error);
+}
+
 TEST(Kubeconfig, ErrorsNameTheFileAndTheField) {
   const cke::test::TempDir tmp;
   const auto error_of = [&](const std::string& text) {
