@@ -12,8 +12,10 @@
 #include "cli/ckecli/commands.hpp"
 #include "cli/ckecli/progress.hpp"
 #include "cli/common/output_format.hpp"
+#include "core/api/manifest_proto.hpp"
 #include "core/backup/backup_name.hpp"
 #include "core/backup/catalog.hpp"
+#include "core/backup/pipeline.hpp"
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
 #include "core/common/random_hex.hpp"
@@ -38,22 +40,6 @@ struct BackupOptions {
   std::string list_output;  // one variable per command: each has its own default
   std::string take_output;
 };
-
-backup::Manifest manifest_from(const v1::BackupManifest& m) {
-  backup::Manifest out;
-  out.name = m.name();
-  out.created_at = m.created_at();
-  out.cluster_id = m.cluster_id();
-  out.member = m.member();
-  out.revision = m.revision();
-  out.raw_size = m.raw_size();
-  out.stored_size = m.stored_size();
-  out.raw_sha256 = m.raw_sha256();
-  out.stored_sha256 = m.stored_sha256();
-  out.compressor = m.compressor();
-  out.cke_version = m.cke_version();
-  return out;
-}
 
 // What was received must be what cke sent: size and SHA-256 against the manifest.
 void check_received(const backup::Manifest& manifest, uint64_t size, const std::string& sha256) {
@@ -107,38 +93,31 @@ void local_backup(const BackupOptions& options, const Connection& connection) {
   const std::string name = chunk.name();
   backup::check_backup_name(name);
 
-  std::optional<backup::Manifest> manifest;
-  uint64_t received = 0;
-  std::string sha256;
-  stream::through_pipe(
+  // What cke streams goes through the backup pipeline's storage half: data, manifest, rotation.
+  const auto stored = backup::store_backup(
+      storage, name,
       [&](stream::ByteWriter& writer) {
+        std::optional<backup::Manifest> manifest;
         stream::HashingWriter hashed(writer);
         while (reader->Read(&chunk)) {
           if (chunk.has_manifest()) {
-            manifest = manifest_from(chunk.manifest());
+            manifest = api::from_proto(chunk.manifest());
           } else {
             hashed.write(
                 {reinterpret_cast<const uint8_t*>(chunk.data().data()), chunk.data().size()});
           }
         }
         connection.check(reader->Finish());
-        received = hashed.size();
-        sha256 = hashed.hex_digest();
         if (!manifest) {
           throw Error("cke ended the backup without its manifest", CKE_DATA_LOSS);
         }
+        // Thrown before the stream ends cleanly, so nothing damaged is stored.
+        check_received(*manifest, hashed.size(), hashed.hex_digest());
+        return *manifest;
       },
-      [&](stream::ByteReader& source) { storage.put(name, source); });
-  try {
-    check_received(*manifest, received, sha256);
-  } catch (...) {
-    storage.remove(name);
-    throw;
-  }
-  backup::write_manifest(storage, *manifest);
+      static_cast<size_t>(options.max_backups));
   std::cout << "created backup " << name << "\n";
-  for (const auto& removed :
-       backup::rotate_backups(storage, static_cast<size_t>(options.max_backups))) {
+  for (const auto& removed : stored.removed) {
     std::cout << "removed backup " << removed << "\n";
   }
 }
@@ -159,7 +138,7 @@ void backup_get(const BackupOptions& options, const Connection& connection) {
     connection.check(reader->Finish());
     throw Error("cke sent nothing for " + options.name, CKE_INTERNAL);
   }
-  const backup::Manifest manifest = manifest_from(chunk.manifest());
+  const backup::Manifest manifest = api::from_proto(chunk.manifest());
   // O_EXCL | O_NOFOLLOW: a file or symlink planted under that name is never written through.
   UniqueFd fd(::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd) {
@@ -190,17 +169,7 @@ void backup_get(const BackupOptions& options, const Connection& connection) {
 }
 
 nlohmann::ordered_json manifest_json(const v1::BackupManifest& m) {
-  return {{"name", m.name()},
-          {"created_at", m.created_at()},
-          {"cluster_id", m.cluster_id()},
-          {"member", m.member()},
-          {"revision", m.revision()},
-          {"raw_size", m.raw_size()},
-          {"stored_size", m.stored_size()},
-          {"raw_sha256", m.raw_sha256()},
-          {"stored_sha256", m.stored_sha256()},
-          {"compressor", m.compressor()},
-          {"cke_version", m.cke_version()}};
+  return nlohmann::ordered_json::parse(backup::to_json(api::from_proto(m)));
 }
 
 // A restore discards every write made since the backup: it needs --yes, or a "yes" typed at a

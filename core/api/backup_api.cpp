@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/api/api_service.hpp"
+#include "core/api/manifest_proto.hpp"
 #include "core/backup/backup_name.hpp"
 #include "core/backup/catalog.hpp"
 #include "core/backup/restore_snapshot.hpp"
@@ -15,20 +16,6 @@
 
 namespace cke::api {
 namespace {
-
-void fill(v1::BackupManifest* out, const backup::Manifest& m) {
-  out->set_name(m.name);
-  out->set_created_at(m.created_at);
-  out->set_cluster_id(m.cluster_id);
-  out->set_member(m.member);
-  out->set_revision(m.revision);
-  out->set_raw_size(m.raw_size);
-  out->set_stored_size(m.stored_size);
-  out->set_raw_sha256(m.raw_sha256);
-  out->set_stored_sha256(m.stored_sha256);
-  out->set_compressor(m.compressor);
-  out->set_cke_version(m.cke_version);
-}
 
 // Sends what is written as BackupChunk data messages.
 class ChunkWriter final : public stream::ByteWriter {
@@ -75,7 +62,7 @@ grpc::Status ApiService::LocalBackup(grpc::ServerContext*, const v1::LocalBackup
             stream::copy(pipe, sink);
           });
       v1::BackupChunk last;
-      fill(last.mutable_manifest(), manifest);
+      to_proto(manifest, last.mutable_manifest());
       writer->Write(last);
       spdlog::info("streamed local backup {} ({} bytes)", name, manifest.stored_size);
     });
@@ -89,10 +76,10 @@ grpc::Status ApiService::BackupTake(grpc::ServerContext*, const v1::Empty*,
     auto storage = backup_storage();
     const auto& settings = snapshot.config->etcd_backup;
     controller_.run_recorded("backup", "", [&] {
-      const auto manifest = backups_.take(*storage, settings.compressor);
-      fill(response->mutable_manifest(), manifest);
-      for (const auto& removed :
-           backup::rotate_backups(*storage, static_cast<size_t>(settings.rotate))) {
+      const auto stored =
+          backups_.take(*storage, settings.compressor, static_cast<size_t>(settings.rotate));
+      to_proto(stored.manifest, response->mutable_manifest());
+      for (const auto& removed : stored.removed) {
         response->add_removed(removed);
       }
     });
@@ -103,7 +90,7 @@ grpc::Status ApiService::BackupList(grpc::ServerContext*, const v1::Empty*,
                                     v1::BackupListResponse* response) {
   return handle([&] {
     for (const auto& m : backup::list_backups(*backup_storage())) {
-      fill(response->add_backups(), m);
+      to_proto(m, response->add_backups());
     }
   });
 }
@@ -116,7 +103,7 @@ grpc::Status ApiService::BackupGet(grpc::ServerContext*, const v1::BackupNameReq
     const auto manifest = backup::read_manifest(*storage, request->name());
     v1::BackupChunk first;
     first.set_name(manifest.name);
-    fill(first.mutable_manifest(), manifest);
+    to_proto(manifest, first.mutable_manifest());
     writer->Write(first);
     ChunkWriter sink(writer);
     storage->get(request->name(), sink);
@@ -127,7 +114,7 @@ grpc::Status ApiService::BackupVerify(grpc::ServerContext*, const v1::BackupName
                                       v1::BackupManifest* response) {
   return handle([&] {
     backup::check_backup_name(request->name());
-    fill(response, backups_.verify(*backup_storage(), request->name()));
+    to_proto(backups_.verify(*backup_storage(), request->name()), response);
   });
 }
 

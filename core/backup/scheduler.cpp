@@ -67,10 +67,11 @@ bool BackupScheduler::tick() {
   try {
     auto storage = target_.storage(settings);
     controller_.run_recorded("scheduled-backup", format_utc(due), [&] {
-      const auto manifest = backups_.take(*storage, settings.compressor);
-      name = manifest.name;
-      size = manifest.stored_size;
-      for (const auto& removed : rotate_backups(*storage, static_cast<size_t>(settings.rotate))) {
+      const auto stored =
+          backups_.take(*storage, settings.compressor, static_cast<size_t>(settings.rotate));
+      name = stored.manifest.name;
+      size = stored.manifest.stored_size;
+      for (const auto& removed : stored.removed) {
         spdlog::info("rotated away backup {}", removed);
       }
     });

@@ -141,6 +141,8 @@ check "the EndpointSlice" "$slice" '
   ([.endpoints[].addresses[0]] | sort) == $members and all(.endpoints[]; .conditions.ready == true) and
   all(.endpoints[]; .hostname | test("^[a-z0-9-]+$")) and
   .ports == [{"name":"client","port":2379,"protocol":"TCP"}]'
+expect_failure "a name that exists" "409 Conflict" "$CKE_TEST_KUBE" "$k8s/kubeconfig" POST "$NS/services" \
+  '{"apiVersion":"v1","kind":"Service","metadata":{"name":"cke-etcd"},"spec":{"ports":[{"port":1}]}}'
 # Three creations, each through the version discovery chose.
 created=$(writes | jq -c '[.[] | select(.status == 201) | .path]')
 [ "$created" = "[\"$NS/services\",\"$NS/endpoints\",\"$SLICES\"]" ] || fail "unexpected creations: $created"
