@@ -10,7 +10,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libssl-dev libyaml-cpp-dev libarchive-dev libboost-dev libboost-filesystem-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libldns-dev libcurl4-openssl-dev
+  libldns-dev libcurl4-openssl-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev
   # the real etcd and the tools tests and benchmarks call
   etcd-server etcd-client jq gzip zstd xz-utils openssl time procps util-linux bc
