@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "zone_file.hpp"
+
 namespace cke::plugins::coredns {
 namespace {
 
@@ -37,20 +39,8 @@ std::map<std::string, std::string> skydns_records(const sdk::EndpointSet& set,
                                                   const SkydnsOptions& options) {
   const auto prefixes = skydns_prefixes(set, options);
   const std::string service = service_name(set);
-  std::vector<const sdk::Endpoint*> published;
-  for (const auto& e : set.endpoints) {
-    if (e.ready) {
-      published.push_back(&e);
-    }
-  }
-  // With no member ready, every member, as in the zone file.
-  if (published.empty()) {
-    for (const auto& e : set.endpoints) {
-      published.push_back(&e);
-    }
-  }
   std::map<std::string, std::string> records;
-  for (const auto* e : published) {
+  for (const auto* e : answering_endpoints(set)) {
     const std::string label = sdk::member_host_label(e->address);
     records[prefixes[0] + label] =
         nlohmann::json{{"host", e->address}, {"ttl", options.ttl}}.dump();

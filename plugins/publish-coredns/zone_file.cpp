@@ -26,6 +26,21 @@ void check_in_zone(const std::string& name, const std::string& zone) {
 
 }  // namespace
 
+std::vector<const sdk::Endpoint*> answering_endpoints(const sdk::EndpointSet& set) {
+  std::vector<const sdk::Endpoint*> answering;
+  for (const auto& e : set.endpoints) {
+    if (e.ready) {
+      answering.push_back(&e);
+    }
+  }
+  if (answering.empty()) {
+    for (const auto& e : set.endpoints) {
+      answering.push_back(&e);
+    }
+  }
+  return answering;
+}
+
 std::string zone_records(const sdk::EndpointSet& set, const ZoneOptions& options) {
   const std::string& domain = set.cluster_domain;
   const std::string zone = options.zone.empty() ? domain : options.zone;
@@ -36,19 +51,7 @@ std::string zone_records(const sdk::EndpointSet& set, const ZoneOptions& options
   for (const auto* name : {&service, &client_srv, &server_srv}) {
     check_in_zone(*name, zone);
   }
-  std::vector<const sdk::Endpoint*> ready;
-  for (const auto& e : set.endpoints) {
-    if (e.ready) {
-      ready.push_back(&e);
-    }
-  }
-  // With no member ready, every member: a name that stops resolving during an outage would only
-  // make clients give up sooner.
-  if (ready.empty()) {
-    for (const auto& e : set.endpoints) {
-      ready.push_back(&e);
-    }
-  }
+  const auto ready = answering_endpoints(set);
   const std::string ttl = std::to_string(options.ttl);
   const auto address_record = [&](const std::string& name, const std::string& address) {
     return name + ". " + ttl + " IN " + (is_ipv6(address) ? "AAAA " : "A ") + address;

@@ -17,6 +17,10 @@ struct ZoneOptions {
   std::string nameserver;  // the NS (and SOA MNAME) target, absolute, without the final dot
 };
 
+// The members DNS answers with: the ready ones, or every member when none is ready (a name that
+// stops resolving during an outage would only make clients give up sooner).
+std::vector<const sdk::Endpoint*> answering_endpoints(const sdk::EndpointSet& set);
+
 // Names under `<domain>` (the endpoint set's cluster domain):
 //   cke-etcd.kube-system.svc.<domain>           A/AAAA  every ready member (all when none is)
 //   <label>.cke-etcd.kube-system.svc.<domain>   A/AAAA  each member (sdk::member_host_label)

@@ -150,14 +150,7 @@ created=$(writes | jq -c '[.[] | select(.status == 201) | .path]')
 # --- an unchanged set makes no write, also after cke restarts (it publishes again then) -------------
 count_writes() { writes | jq length; }
 before=$(count_writes)
-# published_at has whole seconds, and a restart may take less: count the log's lines instead.
-publications() { grep -c "publisher kubernetes: published" "$E2E_DIR/cke.log" || true; }
-before_restart=$(publications)
-stop_cke
-start_cke
-wait_healthy 60
-republished() { [ "$(publications)" -gt "$before_restart" ]; }
-wait_until 30 "the publisher to publish again after the restart" republished
+restart_cke_republished kubernetes
 [ "$(count_writes)" = "$before" ] || fail "an unchanged set was written: $(writes | jq -c ".[$before:]")"
 
 # --- a member unhealthy: not ready within 2 s of cke observing it -----------------------------------

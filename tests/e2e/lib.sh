@@ -189,6 +189,20 @@ control_plane_file() {
   echo "$file"
 }
 
+# restart_cke_republished PUBLISHER: restarts cke and waits until PUBLISHER has published again
+# (cke publishes every set once after it starts). published_at has whole seconds and a restart may
+# take less, so the log's lines are counted instead.
+restart_cke_republished() {
+  local line="publisher $1: published" before
+  before=$(log_lines "$line")
+  stop_cke
+  start_cke
+  wait_healthy 60
+  wait_until 30 "publisher $1 to publish again after the restart" more_log_lines "$line" "$before"
+}
+log_lines() { grep -c -F "$1" "$E2E_DIR/cke.log" || true; }
+more_log_lines() { [ "$(log_lines "$1")" -gt "$2" ]; }
+
 members_json() { ckecli etcd member list -output=json; }
 member_id() { members_json | jq -r --arg a "$1" '.[] | select(.address == $a) | .id'; }
 member_pid() { members_json | jq -r --arg a "$1" '.[] | select(.address == $a) | .pid'; }
