@@ -34,10 +34,11 @@ std::string read_pem(const std::string& path, const std::string& flag, bool priv
   if (::stat(path.c_str(), &st) != 0) {
     throw Error(flag + " " + path + ": " + std::strerror(errno), CKE_INVALID_ARGUMENT);
   }
-  if (private_key && (st.st_mode & 077) != 0) {
+  // Group read is allowed: a Pod reads its Secret's files through its fsGroup.
+  if (private_key && (st.st_mode & 007) != 0) {
     throw Error(flag + " " + path +
-                    " is readable by others; chmod 600 it (or defaultMode 0400 "
-                    "on its Secret volume)",
+                    " is readable by others; chmod 600 it (or defaultMode 0440 on its Secret "
+                    "volume)",
                 CKE_INVALID_ARGUMENT);
   }
   std::ifstream in(path, std::ios::binary);

@@ -35,7 +35,7 @@ agent_serving() {
 E2E_ON_CLEANUP=stop_etcdbackup
 
 # --- bad settings: one line, non-zero ---------------------------------------------------------------
-chmod 644 "$E2E_DIR/etcd-root.key"
+chmod 604 "$E2E_DIR/etcd-root.key"
 expect_failure "a private key others can read" "readable by others" etcdbackup "${etcdbackup_args[@]}"
 chmod 600 "$E2E_DIR/etcd-root.key"
 expect_failure "a malformed --listen" "--listen" etcdbackup "${etcdbackup_args[@]}" --listen nowhere
