@@ -75,6 +75,12 @@ expect_failure "an invalid name" "422" "$CKE_TEST_KUBE" "$k8s/kubeconfig" POST "
 expect_failure "an invalid body" "must be integer" "$CKE_TEST_KUBE" "$k8s/kubeconfig" POST "$NS/endpoints" \
   '{"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"x"},"subsets":[{"ports":[{"port":"x"}]}]}'
 expect_failure "a missing object" "404" "$CKE_TEST_KUBE" "$k8s/kubeconfig" DELETE "$NS/services/nothing"
+# 503 is retried (three attempts in all): two in a row are ridden out, three are reported.
+api -f -X POST "https://127.0.0.1:$PORT/standin/unavailable?path=$NS/services&times=2" >/dev/null
+"$CKE_TEST_KUBE" "$k8s/kubeconfig" GET "$NS/services" | jq -e '.kind == "ServiceList"' >/dev/null ||
+  fail "two 503 answers in a row were not retried"
+api -f -X POST "https://127.0.0.1:$PORT/standin/unavailable?path=$NS/services&times=3" >/dev/null
+expect_failure "three 503 answers in a row" "503" "$CKE_TEST_KUBE" "$k8s/kubeconfig" GET "$NS/services"
 
 # In a Pod: the service account's token and CA from /var/run/secrets/kubernetes.io/serviceaccount
 # (here a tmpfs over /run in a mount namespace of the client's own) and KUBERNETES_SERVICE_*.

@@ -11,6 +11,7 @@
 // It keeps its objects in memory, serves HTTPS only, and reads the token file at every request. Test hooks, behind the same token:
 //   GET  /standin/requests              every write so far: [{method, path, status, agent}]
 //   POST /standin/conflict?path=PATH    the next PUT to PATH meets a concurrent write first
+//   POST /standin/unavailable?path=PATH&times=N   the next N requests to PATH get 503
 //
 // Usage: node server.mjs --port PORT --cert FILE --key FILE --token-file FILE
 //                        [--serve GROUP/VERSION,...]  (default: every version it knows)
@@ -82,6 +83,7 @@ const store = new Map(); // "group/plural/namespace/name" -> object
 let resourceVersion = 1000;
 const writes = [];
 const conflictNext = new Set();
+const unavailable = new Map(); // path -> how many more requests get 503
 
 function status(code, reason, message, details) {
   return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code, details };
@@ -177,6 +179,14 @@ function handle(method, url, body) {
   if (path === "/standin/conflict" && method === "POST") {
     conflictNext.add(url.searchParams.get("path"));
     return [200, {}];
+  }
+  if (path === "/standin/unavailable" && method === "POST") {
+    unavailable.set(url.searchParams.get("path"), Number(url.searchParams.get("times") ?? 1));
+    return [200, {}];
+  }
+  if ((unavailable.get(path) ?? 0) > 0) {
+    unavailable.set(path, unavailable.get(path) - 1);
+    return [503, status(503, "ServiceUnavailable", "the stand-in was told to be unavailable")];
   }
   if (method === "GET") {
     const answer = discovery(path);
