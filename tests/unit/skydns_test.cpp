@@ -7,21 +7,12 @@
 #include <stdexcept>
 
 #include "plugins/publish-coredns/etcd_wire.hpp"
+#include "tests/unit/dns_endpoint_set.hpp"
 
 namespace {
 
 using namespace cke::plugins::coredns;
 using namespace std::string_literals;
-
-cke::sdk::EndpointSet members(bool second_ready) {
-  return {"prod",
-          "cke-etcd",
-          "kube-system",
-          "cluster.local",
-          {{"10.0.0.1", "10.0.0.1", 2379, true, 2380},
-           {"10.0.0.2", "10.0.0.2", 2379, second_ready, 2380},
-           {"fd00::3", "fd00::3", 2379, true, 2380}}};
-}
 
 // The etcd plugin's documented layout: the path, then the name's labels from the top down.
 TEST(Skydns, KeysAreThePathAndTheLabelsReversed) {
@@ -44,11 +35,11 @@ TEST(Skydns, ReadyMembersUnderTheServiceNameAndBothSrvNames) {
       {"/skydns/local/cluster/_tcp/_etcd-server-ssl/fd00--3",
        R"({"host":"fd00--3.cke-etcd.kube-system.svc.cluster.local","port":2380,"priority":10,"ttl":30})"},
   };
-  EXPECT_EQ(skydns_records(members(false), {}), want);
+  EXPECT_EQ(skydns_records(cke::test::three_dns_members(false), {}), want);
 }
 
 TEST(Skydns, EveryMemberWhenNoneIsReady) {
-  auto set = members(false);
+  auto set = cke::test::three_dns_members(false);
   for (auto& e : set.endpoints) {
     e.ready = false;
   }
@@ -63,7 +54,7 @@ TEST(Skydns, OwnsTheServiceNameAndOnlySrvRecordsPointingIntoIt) {
       {"/skydns/local/cluster/_tcp/_etcd-client-ssl/other", R"({"host":"etcd.example.org"})"},
       {"/skydns/local/cluster/_tcp/_etcd-server-ssl/bad", "[1,2]"},
   };
-  const auto owned = skydns_owned(existing, members(true), {});
+  const auto owned = skydns_owned(existing, cke::test::three_dns_members(true), {});
   EXPECT_EQ(owned.size(), 2U);
   EXPECT_TRUE(owned.contains("/skydns/local/cluster/svc/kube-system/cke-etcd/old"));
   EXPECT_TRUE(owned.contains("/skydns/local/cluster/_tcp/_etcd-client-ssl/10-0-0-9"));

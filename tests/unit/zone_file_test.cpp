@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/dns_endpoint_set.hpp"
+
 namespace {
 
 using cke::plugins::coredns::next_serial;
@@ -11,18 +13,8 @@ using cke::plugins::coredns::zone_file;
 using cke::plugins::coredns::zone_records;
 using cke::plugins::coredns::ZoneOptions;
 
-cke::sdk::EndpointSet three_members(bool second_ready = false) {
-  return {"prod",
-          "cke-etcd",
-          "kube-system",
-          "cluster.local",
-          {{"10.0.0.1", "10.0.0.1", 2379, true, 2380},
-           {"10.0.0.2", "10.0.0.2", 2379, second_ready, 2380},
-           {"fd00::3", "fd00::3", 2379, true, 2380}}};
-}
-
 TEST(ZoneRecords, ReadyMembersBehindTheServiceNameAndEveryMemberUnderItsOwn) {
-  EXPECT_EQ(zone_records(three_members(), {"cluster.local", 30, "localhost"}),
+  EXPECT_EQ(zone_records(cke::test::three_dns_members(), {"cluster.local", 30, "localhost"}),
             "10-0-0-1.cke-etcd.kube-system.svc.cluster.local. 30 IN A 10.0.0.1\n"
             "10-0-0-2.cke-etcd.kube-system.svc.cluster.local. 30 IN A 10.0.0.2\n"
             "_etcd-client-ssl._tcp.cluster.local. 30 IN SRV 0 0 2379 "
@@ -39,7 +31,7 @@ TEST(ZoneRecords, ReadyMembersBehindTheServiceNameAndEveryMemberUnderItsOwn) {
 }
 
 TEST(ZoneRecords, WithNoMemberReadyEveryMemberStaysBehindTheServiceName) {
-  auto set = three_members();
+  auto set = cke::test::three_dns_members();
   for (auto& e : set.endpoints) {
     e.ready = false;
   }
@@ -53,7 +45,7 @@ TEST(ZoneRecords, WithNoMemberReadyEveryMemberStaysBehindTheServiceName) {
 
 TEST(ZoneRecords, ARecordOutsideTheZoneIsRefusedNamingBoth) {
   try {
-    zone_records(three_members(), {"svc.cluster.local", 30, "localhost"});
+    zone_records(cke::test::three_dns_members(), {"svc.cluster.local", 30, "localhost"});
     FAIL() << "a record outside the zone was written";
   } catch (const cke::sdk::Error& e) {
     EXPECT_NE(std::string(e.what()).find("_etcd-client-ssl._tcp.cluster.local lies outside the "
@@ -65,7 +57,7 @@ TEST(ZoneRecords, ARecordOutsideTheZoneIsRefusedNamingBoth) {
 
 TEST(ZoneFile, CarriesItsSerialInTheSoaAndReadsBackWhatItWrote) {
   const ZoneOptions options{"cluster.local", 30, "ns1.example.org"};
-  const std::string records = zone_records(three_members(), options);
+  const std::string records = zone_records(cke::test::three_dns_members(), options);
   const std::string text = zone_file(records, options, 1764690000, "prod");
   EXPECT_NE(text.find("@ IN SOA ns1.example.org. hostmaster.cluster.local. 1764690000 30 10 3600 "
                       "30\n@ IN NS ns1.example.org.\n"),
@@ -100,7 +92,7 @@ using cke::plugins::coredns::owned_rrsets;
 using cke::plugins::coredns::ownership_record;
 
 TEST(DnsUpdateRecords, TheOwnershipRecordListsEveryMembersLabel) {
-  EXPECT_EQ(ownership_record(three_members(), 30),
+  EXPECT_EQ(ownership_record(cke::test::three_dns_members(), 30),
             "_cke-owned.cke-etcd.kube-system.svc.cluster.local. 30 IN TXT "
             "\"10-0-0-1 10-0-0-2 fd00--3\"");
 }
@@ -112,7 +104,7 @@ TEST(DnsUpdateRecords, OnlyLabelsAreTakenFromTheOwnershipRecord) {
 }
 
 TEST(DnsUpdateRecords, AnUpdateDeletesCkesNamesAndThoseOfMembersThatLeft) {
-  const auto rrsets = owned_rrsets(three_members(), {"10-0-0-9"});
+  const auto rrsets = owned_rrsets(cke::test::three_dns_members(), {"10-0-0-9"});
   const std::vector<std::string> expected = {
       "cke-etcd.kube-system.svc.cluster.local A",
       "cke-etcd.kube-system.svc.cluster.local AAAA",
