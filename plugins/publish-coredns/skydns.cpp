@@ -44,9 +44,10 @@ std::map<std::string, std::string> skydns_records(const sdk::EndpointSet& set,
     const std::string label = sdk::member_host_label(e->address);
     records[prefixes[0] + label] =
         nlohmann::json{{"host", e->address}, {"ttl", options.ttl}}.dump();
+    const std::string member_name = label + "." + service;  // in the member's certificates
     const auto srv = [&](uint32_t port) {
       return nlohmann::json{
-          {"host", label + "." + service}, {"port", port}, {"priority", 10}, {"ttl", options.ttl}}
+          {"host", member_name}, {"port", port}, {"priority", 10}, {"ttl", options.ttl}}
           .dump();
     };
     records[prefixes[1] + label] = srv(e->port);
