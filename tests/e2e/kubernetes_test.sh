@@ -91,6 +91,13 @@ wait_until 60 "kube-apiserver to be ready" ready
 sed -e 's/admin.crt/nobody.crt/' -e 's/admin.key/nobody.key/' "$k8s/kubeconfig" >"$k8s/nobody.kubeconfig"
 expect_failure "a user without permission" "403 Forbidden" \
   "$CKE_TEST_KUBE" "$k8s/nobody.kubeconfig" GET /api/v1/namespaces/kube-system/services
+# The Kubernetes backup method's objects, as 1.20 takes them (CronJob in batch/v1beta1): accepted
+# by a server-side dry run.
+"$CKE_TEST_ETCDBACKUP_OBJECTS" batch/v1beta1 >"$k8s/etcdbackup-objects.jsonl"
+while read -r object; do
+  echo "$object" | kubectl create --dry-run=server -f - >/dev/null 2>"$k8s/dry-run.err" ||
+    fail "the API server refuses $(echo "$object" | jq -r .kind): $(cat "$k8s/dry-run.err")"
+done <"$k8s/etcdbackup-objects.jsonl"
 # Its data lives in the cke-managed etcd, under /registry/.
 etcdctl --endpoints=$NODE1:2379 get --prefix --keys-only /registry/namespaces/ | has -x /registry/namespaces/kube-system ||
   fail "kube-apiserver's data is not in the cke-managed etcd"
