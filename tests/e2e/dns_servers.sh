@@ -70,6 +70,13 @@ zone "cluster.local" { type primary; file "$zone_file"; $update };
 CONF
   named -g -n 1 -c "$DNS_DIR/bind/named.conf" >"$DNS_DIR/bind/log" 2>&1 &
   BIND_PID=$!
+  # Until named answers, it may not have set up its signal handlers yet, and the SIGHUP the tests
+  # reload it with would kill it (seen once in CI: "Hangup" right after the start).
+  wait_until 20 "BIND to answer on $BIND port $DNS_PORT" bind_answers
+}
+bind_answers() {
+  kill -0 "$BIND_PID" 2>/dev/null || fail "named exited: $(tail -n 5 "$DNS_DIR/bind/log")"
+  dig +time=1 +tries=1 -p "$DNS_PORT" @"$BIND" cluster.local SOA >/dev/null
 }
 
 # ask SERVER NAME TYPE: the sorted answers (addresses, or "priority weight port target" for SRV).
