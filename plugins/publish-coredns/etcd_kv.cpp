@@ -36,11 +36,13 @@ grpc::Status unary_call(const std::shared_ptr<grpc::Channel>& channel, const std
   reader->Finish(&response_buffer, &status, &finished);
   void* tag = nullptr;
   bool ok = false;
-  if (!queue.Next(&tag, &ok) || tag != &finished || !ok) {
-    return {grpc::StatusCode::UNAVAILABLE, "the call did not complete"};
-  }
+  const bool completed = queue.Next(&tag, &ok) && tag == &finished && ok;
+  // On every path: a completion queue is destroyed only shut down and drained.
   queue.Shutdown();
   while (queue.Next(&tag, &ok)) {
+  }
+  if (!completed) {
+    return {grpc::StatusCode::UNAVAILABLE, "the call did not complete"};
   }
   if (status.ok()) {
     std::vector<grpc::Slice> slices;
