@@ -92,6 +92,14 @@ void BackupServer::route(httplib::Server& server) {
              [this](const httplib::Request& request, httplib::Response& response) {
                answer(request, response, [&] { download(request.matches[1], response); });
              });
+  server.Get("/api/v1/manifest",
+             [this](const httplib::Request& request, httplib::Response& response) {
+               answer(request, response, [&] { list_manifests(response); });
+             });
+  server.Get(R"(/api/v1/manifest/(.+))",
+             [this](const httplib::Request& request, httplib::Response& response) {
+               answer(request, response, [&] { manifest(request.matches[1], response); });
+             });
   server.Post("/api/v1/backup",
               [this](const httplib::Request& request, httplib::Response& response) {
                 answer(request, response, [&] { take(response); });
@@ -104,6 +112,19 @@ void BackupServer::list(httplib::Response& response) {
     names.push_back(manifest.name);
   }
   response.set_content(names.dump() + "\n", "application/json");
+}
+
+void BackupServer::list_manifests(httplib::Response& response) {
+  std::string text = "[";
+  for (const auto& manifest : backup::list_backups(storage_)) {
+    text += (text.size() > 1 ? "," : "") + backup::to_json(manifest);
+  }
+  response.set_content(text + "]\n", "application/json");
+}
+
+void BackupServer::manifest(const std::string& name, httplib::Response& response) {
+  backup::check_backup_name(name);
+  response.set_content(backup::to_json(backup::read_manifest(storage_, name)), "application/json");
 }
 
 void BackupServer::download(const std::string& name, httplib::Response& response) {

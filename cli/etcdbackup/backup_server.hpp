@@ -39,6 +39,9 @@ class BackupServer {
  private:
   void list(httplib::Response& response);
   void download(const std::string& name, httplib::Response& response);
+  // The manifests (cke reads these through the API server's service proxy).
+  void list_manifests(httplib::Response& response);
+  void manifest(const std::string& name, httplib::Response& response);
   void take(httplib::Response& response);
 
   ServerSettings settings_;

@@ -1,6 +1,7 @@
 #include "core/backup/etcdbackup_objects.hpp"
 
 #include "core/common/base64.hpp"
+#include "core/common/sha256.hpp"
 
 namespace cke::backup {
 namespace {
@@ -15,6 +16,13 @@ constexpr int kUser = 65532;  // the image's user (packaging/etcdbackup.Containe
 
 ordered_json labels() {
   return {{"app.kubernetes.io/name", kName}, {"app.kubernetes.io/managed-by", "cke"}};
+}
+
+// The Pods apart: the Service must select etcdbackup's Pod, never a Job's.
+ordered_json pod_labels(const char* component) {
+  ordered_json l = labels();
+  l["app.kubernetes.io/component"] = component;
+  return l;
 }
 
 ordered_json metadata(const EtcdbackupSettings& s, const std::string& name) {
@@ -67,8 +75,18 @@ ordered_json deployment(const EtcdbackupSettings& s) {
        {{{"name", "config"}, {"mountPath", kConfigDir}, {"readOnly", true}},
         {{"name", "tls"}, {"mountPath", kTlsDir}, {"readOnly", true}},
         {{"name", "backups"}, {"mountPath", kBackupDir}}}}};
+  // etcdbackup reads its settings and certificate once, at start: a change of either rolls the
+  // Pod over (a renewed certificate included).
+  Sha256 settings_hash;
+  for (const std::string* part : {&s.ca_pem, &s.cert_pem, &s.key_pem}) {
+    settings_hash.update({reinterpret_cast<const uint8_t*>(part->data()), part->size()});
+  }
+  const std::string toml = config_toml(s);
+  settings_hash.update({reinterpret_cast<const uint8_t*>(toml.data()), toml.size()});
   const ordered_json pod = {
-      {"metadata", {{"labels", labels()}}},
+      {"metadata",
+       {{"labels", pod_labels("server")},
+        {"annotations", {{kSettingsHashAnnotation, Sha256::hex(settings_hash.digest())}}}}},
       {"spec",
        {{"securityContext", {{"runAsUser", kUser}, {"runAsGroup", kUser}, {"fsGroup", kUser}}},
         {"containers", {container}},
@@ -85,7 +103,7 @@ ordered_json deployment(const EtcdbackupSettings& s) {
            {{"replicas", 1},
             // A ReadWriteOnce volume takes one Pod at a time: the old one goes first.
             {"strategy", {{"type", "Recreate"}}},
-            {"selector", {{"matchLabels", labels()}}},
+            {"selector", {{"matchLabels", pod_labels("server")}}},
             {"template", pod}}}};
 }
 
@@ -94,7 +112,7 @@ ordered_json service(const EtcdbackupSettings& s) {
           {"kind", "Service"},
           {"metadata", metadata(s, kName)},
           {"spec",
-           {{"selector", labels()},
+           {{"selector", pod_labels("server")},
             {"ports",
              {{{"name", "http"},
                {"port", kEtcdbackupPort},
@@ -118,11 +136,11 @@ ordered_json cron_job(const EtcdbackupSettings& s) {
             {"successfulJobsHistoryLimit", 3},
             {"failedJobsHistoryLimit", 1},
             {"jobTemplate",
-             {{"metadata", {{"labels", labels()}}},
+             {{"metadata", {{"labels", pod_labels("backup-job")}}},
               {"spec",
                {{"backoffLimit", 2},
                 {"template",
-                 {{"metadata", {{"labels", labels()}}},
+                 {{"metadata", {{"labels", pod_labels("backup-job")}}},
                   {"spec",
                    {{"securityContext", {{"runAsUser", kUser}, {"runAsGroup", kUser}}},
                     {"restartPolicy", "Never"},

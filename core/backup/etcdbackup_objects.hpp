@@ -26,6 +26,11 @@ struct EtcdbackupSettings {
 };
 
 inline constexpr int kEtcdbackupPort = 8080;
+// On the Deployment's Pod template: the hash of etcdbackup's settings and certificate.
+inline constexpr const char* kSettingsHashAnnotation = "cke/settings-sha256";
+// Every kind etcdbackup_objects() returns, as "apiVersion/Kind".
+inline const std::vector<std::string> kEtcdbackupKinds{
+    "v1/ConfigMap", "v1/Secret", "apps/v1/Deployment", "v1/Service", "batch/v1/CronJob"};
 
 // ConfigMap, Secret, Deployment, Service, CronJob, in the order they are applied.
 std::vector<nlohmann::ordered_json> etcdbackup_objects(const EtcdbackupSettings& settings);

@@ -12,6 +12,8 @@
 #include "core/common/error.hpp"
 
 namespace cke::config {
+std::string default_etcdbackup_image() { return std::string("etcdbackup:") + CKE_VERSION; }
+
 namespace {
 
 // Walks the YAML tree with the path of the current node, so every error and warning can name
@@ -436,6 +438,27 @@ void parse_options(Reader& r, const YAML::Node& node, ClusterConfig& config) {
   }
 }
 
+// RFC 1123 subdomain, as Kubernetes names most objects.
+bool valid_dns_subdomain(const std::string& name) {
+  if (name.empty() || name.size() > 253) {
+    return false;
+  }
+  size_t label_start = 0;
+  for (size_t i = 0; i <= name.size(); ++i) {
+    if (i == name.size() || name[i] == '.') {
+      const std::string_view label(name.data() + label_start, i - label_start);
+      if (label.empty() || label.front() == '-' || label.back() == '-') {
+        return false;
+      }
+      label_start = i + 1;
+    } else if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+                 name[i] == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void parse_backup(Reader& r, const YAML::Node& node, ClusterConfig& config) {
   if (!node) {
     return;
@@ -444,13 +467,26 @@ void parse_backup(Reader& r, const YAML::Node& node, ClusterConfig& config) {
     r.fail("etcd_backup", "expected a mapping, got " + Reader::shown(node));
   }
   r.check_keys(node, "etcd_backup",
-               {"enabled", "pvc_name", "schedule", "rotate", "compressor", "storage"});
+               {"enabled", "pvc_name", "schedule", "rotate", "compressor", "storage", "image"});
   auto& b = config.etcd_backup;
   if (node["enabled"]) {
     b.enabled = r.boolean(node["enabled"], "etcd_backup.enabled");
   }
   if (node["pvc_name"]) {
     b.pvc_name = r.string(node["pvc_name"], "etcd_backup.pvc_name");
+    if (!valid_dns_subdomain(b.pvc_name)) {
+      r.fail("etcd_backup.pvc_name",
+             "\"" + b.pvc_name +
+                 "\" is not a Kubernetes object name (lower-case letters, digits, '-' and '.', "
+                 "at most 253)");
+    }
+  }
+  if (node["image"]) {
+    b.image = r.string(node["image"], "etcd_backup.image");
+    if (b.image.empty() || b.image.find_first_of(" \t\r\n") != std::string::npos) {
+      r.fail("etcd_backup.image",
+             "expected a container image reference such as " + default_etcdbackup_image());
+    }
   }
   if (node["schedule"]) {
     b.schedule = r.string(node["schedule"], "etcd_backup.schedule");

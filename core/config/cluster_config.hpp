@@ -39,6 +39,9 @@ struct KubeletOptions {
   std::string cluster_domain = "cluster.local";
 };
 
+// "etcdbackup:<cke's version>": the tag docs/etcdbackup.md builds the image with.
+std::string default_etcdbackup_image();
+
 struct EtcdBackup {
   bool enabled = false;
   std::string pvc_name;
@@ -47,6 +50,9 @@ struct EtcdBackup {
   std::string compressor = "gzip";
   std::string storage_plugin = "local";  // etcd_backup.storage.plugin
   std::string storage_config;            // etcd_backup.storage.config as JSON; "" = the default
+  // The etcdbackup container image of the Kubernetes backup method; by default
+  // kDefaultEtcdbackupImage with this release's version.
+  std::string image = default_etcdbackup_image();
 };
 
 // An endpoint publisher (publishers[i]): which plugin, under which name, configured how.

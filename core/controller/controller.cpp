@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/backup/kubernetes_method.hpp"
 #include "core/common/error.hpp"
 #include "core/ops/run.hpp"
 #include "core/publish/endpoint_set.hpp"
@@ -166,12 +167,20 @@ void Controller::run_recorded(const std::string& name, const std::string& target
 std::vector<std::string> Controller::set_cluster(const std::string& yaml, const std::string& source,
                                                  bool force) {
   auto parsed = config::parse_cluster_config(yaml, source);  // throws before anything changes
-  if (!parsed.config.etcd_backup.pvc_name.empty()) {
+  const auto& backup = parsed.config.etcd_backup;
+  if (backup::kubernetes_backup_publisher(parsed.config) != nullptr) {
+    if (backup.storage_plugin != "local" || !backup.storage_config.empty()) {
+      parsed.warnings.push_back(source +
+                                ": etcd_backup.storage: etcdbackup stores the backups in the "
+                                "PersistentVolumeClaim " +
+                                backup.pvc_name + "; storage is unused");
+    }
+  } else if (!backup.pvc_name.empty()) {
     parsed.warnings.push_back(
         source +
-        ": etcd_backup.pvc_name: no Kubernetes API is configured, so cke takes the "
-        "scheduled backups itself into its " +
-        parsed.config.etcd_backup.storage_plugin + " storage; pvc_name is unused");
+        ": etcd_backup.pvc_name: no Kubernetes API is configured (a publisher with plugin "
+        "kubernetes), so cke takes the scheduled backups itself into its " +
+        backup.storage_plugin + " storage; pvc_name is unused");
   }
   if (env_.runtime_name() == "local" && !parsed.config.etcd.extra_binds.empty()) {
     parsed.warnings.push_back(source +
@@ -234,7 +243,12 @@ bool Controller::pass() {
   env_.describe_nodes(config.nodes);
   const auto observed = cluster::observe(env_, config, observed_addresses(config, s));
   if (publishing_ != nullptr) {
-    publishing_->offer(config.publishers, publish::endpoint_set(config, observed));
+    const auto* backup_publisher = backup::kubernetes_backup_publisher(config);
+    publishing_->offer(
+        config.publishers, publish::endpoint_set(config, observed),
+        backup::etcdbackup_object_set(config, backup::load_backup_client(env_.data_dir()),
+                                      backup_publisher != nullptr ? env_.issuer().server_ca() : ""),
+        backup_publisher != nullptr ? backup_publisher->name : "");
   }
   const Decision decision = decide(config, s, observed);
   {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/backup/kubernetes_method.hpp"
 #include "core/cluster/member_command.hpp"
 #include "core/ops/space.hpp"
 
@@ -400,6 +401,19 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
                 std::to_string((fragmented->db_size - fragmented->db_size_in_use) >> 20) +
                 " MiB of its " + std::to_string(fragmented->db_size >> 20) + " MiB are free",
             ops::Defragment{fragmented->address}};
+  }
+  // 12. The Kubernetes backup method's client certificate: issued once the method is in use,
+  // renewed with less than a third of its lifetime left.
+  if (backup::kubernetes_backup_publisher(config) != nullptr && state.auth_enabled) {
+    const int64_t not_after = state.backup_certificate_expires_at;
+    const int64_t lifetime = std::max<int64_t>(not_after - state.backup_certificate_issued_at, 0);
+    if (not_after == 0 || observed.observed_at >= not_after - lifetime / 3) {
+      return {Phase::issuing_backup_certificate,
+              not_after == 0 ? "issuing etcdbackup's client certificate (user backup)"
+                             : "renewing etcdbackup's client certificate: less than a third of "
+                               "its lifetime is left",
+              ops::IssueBackupCertificate{}};
+    }
   }
   return {Phase::healthy, std::to_string(voters) + " members healthy and in sync", std::nullopt};
 }

@@ -27,6 +27,7 @@ const char* phase_name(Phase phase) {
     case Phase::renewing_certificates: return "renewing-certificates";
     case Phase::recovering_space: return "recovering-space";
     case Phase::defragmenting: return "defragmenting";
+    case Phase::issuing_backup_certificate: return "issuing-backup-certificate";
     case Phase::healthy: return "healthy";
   }
   return "unknown";
@@ -49,6 +50,7 @@ std::string operation_name(const Operation& operation) {
                         [](const RenewCertificates&) { return "renew-certificates"; },
                         [](const RecoverSpace&) { return "recover-space"; },
                         [](const Defragment&) { return "defragment"; },
+                        [](const IssueBackupCertificate&) { return "backup-certificate"; },
                     },
                     operation);
 }
@@ -61,6 +63,7 @@ std::vector<std::string> operation_targets(const Operation& operation) {
                         [](const AuthSetup&) { return std::vector<std::string>{}; },
                         [](const ResumeRestore&) { return std::vector<std::string>{}; },
                         [](const RecoverSpace&) { return std::vector<std::string>{}; },
+                        [](const IssueBackupCertificate&) { return std::vector<std::string>{}; },
                         [](const auto& op) { return std::vector<std::string>{op.member}; },
                     },
                     operation);

@@ -24,10 +24,11 @@ enum class Phase {
   changing_membership,  // adding, promoting or removing a member to follow cluster.yml
   replacing_member,     // a member whose data is lost is removed and added back
   restarting_members,   // members started with other parameters are restarted, one at a time
-  renewing_certificates,  // member certificates near their end are replaced
-  recovering_space,       // a NOSPACE alarm: compact, defragment every member, disarm
-  defragmenting,          // giving a member's free pages back to the file system
-  healthy,                // every member healthy and in sync, membership as cluster.yml says
+  renewing_certificates,       // member certificates near their end are replaced
+  recovering_space,            // a NOSPACE alarm: compact, defragment every member, disarm
+  defragmenting,               // giving a member's free pages back to the file system
+  issuing_backup_certificate,  // the Kubernetes backup method's user and client certificate
+  healthy,                     // every member healthy and in sync, membership as cluster.yml says
 };
 
 const char* phase_name(Phase phase);
@@ -98,10 +99,15 @@ struct Defragment {
   std::string member;
 };
 
-using Operation =
-    std::variant<Bootstrap, ResumeBootstrap, CompleteBootstrap, StartMember, AuthSetup,
-                 ResumeRestore, AddLearner, Promote, RemoveMember, ReplaceMember, DropRemovedMember,
-                 RestartMember, RenewCertificates, RecoverSpace, Defragment>;
+// The Kubernetes backup method is in use and etcdbackup's client certificate is missing or has
+// less than a third of its lifetime left: user `backup` (role root) ensured, a new certificate
+// issued into the data directory; the next pass puts it in etcdbackup's Secret.
+struct IssueBackupCertificate {};
+
+using Operation = std::variant<Bootstrap, ResumeBootstrap, CompleteBootstrap, StartMember,
+                               AuthSetup, ResumeRestore, AddLearner, Promote, RemoveMember,
+                               ReplaceMember, DropRemovedMember, RestartMember, RenewCertificates,
+                               RecoverSpace, Defragment, IssueBackupCertificate>;
 
 // The name in `ckecli history`, e.g. "add-learner".
 std::string operation_name(const Operation& operation);

@@ -37,5 +37,6 @@ void run(Context& ctx, const RestartMember& op);
 void run(Context& ctx, const RenewCertificates& op);
 void run(Context& ctx, const RecoverSpace& op);
 void run(Context& ctx, const Defragment& op);
+void run(Context& ctx, const IssueBackupCertificate& op);
 
 }  // namespace cke::ops

@@ -16,7 +16,9 @@ constexpr std::array<size_t, 2> kCertBackendSizes{offsetof(cke_cert_backend_tabl
                                                   sizeof(cke_cert_backend_table)};
 constexpr std::array<size_t, 1> kStorageSizes{sizeof(cke_storage_table)};
 constexpr std::array<size_t, 1> kCompressorSizes{sizeof(cke_compressor_table)};
-constexpr std::array<size_t, 1> kPublisherSizes{sizeof(cke_publisher_table)};
+// apply_objects and fetch (1.4) are optional even in a 1.4 table: only a publisher whose target
+// is an API server has them.
+constexpr std::array<size_t, 1> kPublisherSizes{offsetof(cke_publisher_table, apply_objects)};
 constexpr std::array<size_t, 4> kRuntimeSizes{
     offsetof(cke_runtime_table, stage_restore), offsetof(cke_runtime_table, stage_restore),
     offsetof(cke_runtime_table, etcd_version), sizeof(cke_runtime_table)};

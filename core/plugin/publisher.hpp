@@ -7,6 +7,7 @@
 
 #include "cke/publisher.h"
 #include "core/plugin/registry.hpp"
+#include "core/stream/byte_stream.hpp"
 
 namespace cke::plugin {
 
@@ -28,6 +29,18 @@ struct EndpointSet {
   bool operator==(const EndpointSet&) const = default;
 };
 
+// Objects cke keeps through a publisher whose target is an API server (see cke_object_set).
+struct ObjectSet {
+  std::string set_name;              // "etcdbackup"
+  std::string namespace_name;        // "kube-system"
+  std::vector<std::string> kinds;    // "apiVersion/Kind" of every kind the set may hold
+  std::vector<std::string> objects;  // JSON text; empty: the whole set is deleted
+  bool operator==(const ObjectSet&) const = default;
+};
+
+// Whether instances of this publisher plugin keep object sets and fetch (ABI 1.4).
+bool keeps_objects(const PluginRecord& record);
+
 class Publisher {
  public:
   Publisher(const PluginRecord& record, const std::string& config_json);
@@ -40,6 +53,10 @@ class Publisher {
   void publish(const EndpointSet& set);
   // Removes what publish made.
   void withdraw(const EndpointSet& set);
+  // Only when keeps_objects(record): throws CKE_UNIMPLEMENTED otherwise.
+  void apply_objects(const ObjectSet& set);
+  // GETs `path` from the target's API into `sink`.
+  void fetch(const std::string& path, stream::ByteWriter& sink);
 
  private:
   const PluginRecord& record_;

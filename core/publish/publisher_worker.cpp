@@ -39,13 +39,13 @@ PublisherWorker::~PublisherWorker() {
   wake_.notify_all();
 }
 
-void PublisherWorker::offer(const plugin::EndpointSet& set) {
+void PublisherWorker::offer(const Offer& offer) {
   {
     const std::lock_guard lock(mutex_);
-    if (offered_ == set) {
+    if (offered_ == offer) {
       return;
     }
-    offered_ = set;
+    offered_ = offer;
     changed_ = true;
   }
   wake_.notify_all();
@@ -72,7 +72,7 @@ PublisherStatus PublisherWorker::status() const {
 void PublisherWorker::run(const std::stop_token& stop) {
   auto due = SteadyClock::time_point::max();
   while (!stop.stop_requested()) {
-    std::optional<plugin::EndpointSet> set;
+    std::optional<Offer> set;
     bool retiring = false;
     {
       std::unique_lock lock(mutex_);
@@ -109,15 +109,25 @@ void PublisherWorker::run(const std::stop_token& stop) {
   }
 }
 
-void PublisherWorker::attempt(const plugin::EndpointSet& set) {
+void PublisherWorker::attempt(const Offer& offer) {
+  const plugin::EndpointSet& set = offer.endpoints;
   try {
     if (!instance_) {
       instance_ = std::make_unique<plugin::Publisher>(
           registry_.require(plugin::Kind::publisher, config_.plugin), config_.config_json);
     }
     instance_->publish(set);
-    const bool changed = published_ != set;
-    published_ = set;
+    if (offer.objects && (!published_ || published_->objects != offer.objects ||
+                          SteadyClock::now() >= last_success_ + resync_)) {
+      instance_->apply_objects(*offer.objects);
+      if (!published_ || published_->objects != offer.objects) {
+        spdlog::info("publisher {}: {} {} objects applied in {}", config_.name,
+                     offer.objects->objects.size(), offer.objects->set_name,
+                     offer.objects->namespace_name);
+      }
+    }
+    const bool changed = !published_ || published_->endpoints != set;
+    published_ = offer;
     last_success_ = SteadyClock::now();
     backoff_ = std::chrono::milliseconds(0);
     const size_t ready = ready_count(set);
@@ -154,7 +164,12 @@ void PublisherWorker::withdraw() {
     return;  // it never published anything
   }
   try {
-    instance_->withdraw(*published_);
+    instance_->withdraw(published_->endpoints);
+    if (published_->objects) {
+      auto none = *published_->objects;
+      none.objects.clear();
+      instance_->apply_objects(none);
+    }
     spdlog::info("publisher {}: withdrawn (no longer in cluster.yml)", config_.name);
   } catch (const std::exception& e) {
     spdlog::warn("publisher {}: could not withdraw what it published: {}", config_.name, e.what());

@@ -1,7 +1,9 @@
 // One publisher on a thread of its own, so that a slow or unreachable target delays no other
 // publisher and no controller pass. It publishes the latest set offered when it differs from what
 // it last published successfully, again every `resync`, and after a failure with a backoff
-// doubling from 1 s to 60 s. Retired, it withdraws what it published, once, and ends.
+// doubling from 1 s to 60 s. Retired, it withdraws what it published, once, and ends. A publisher
+// that keeps objects (the kubernetes one) is offered an object set with the endpoints, applied
+// after them, and emptied when it retires.
 #pragma once
 
 #include <chrono>
@@ -33,6 +35,13 @@ struct PublisherStatus {
   std::string error;              // the last failure, while failing
 };
 
+// What one attempt makes the target show.
+struct Offer {
+  plugin::EndpointSet endpoints;
+  std::optional<plugin::ObjectSet> objects;  // only for publishers that keep objects
+  bool operator==(const Offer&) const = default;
+};
+
 class PublisherWorker {
  public:
   // `after`: a retiring worker of the same name; this one publishes only once it has withdrawn,
@@ -46,7 +55,7 @@ class PublisherWorker {
 
   [[nodiscard]] const config::PublisherConfig& config() const { return config_; }
   // The set to publish; the latest offered wins. Returns at once.
-  void offer(const plugin::EndpointSet& set);
+  void offer(const Offer& offer);
   // Withdraws what was published (once), then ends. Returns at once.
   void retire();
   [[nodiscard]] bool finished() const;
@@ -54,7 +63,7 @@ class PublisherWorker {
 
  private:
   void run(const std::stop_token& stop);
-  void attempt(const plugin::EndpointSet& set);
+  void attempt(const Offer& offer);
   void withdraw();
 
   const config::PublisherConfig config_;
@@ -64,7 +73,7 @@ class PublisherWorker {
 
   mutable std::mutex mutex_;  // guards what is offered and the status
   std::condition_variable_any wake_;
-  std::optional<plugin::EndpointSet> offered_;
+  std::optional<Offer> offered_;
   bool changed_ = false;
   bool retiring_ = false;
   bool finished_ = false;
@@ -73,7 +82,7 @@ class PublisherWorker {
   // The thread's own.
   std::shared_ptr<const PublisherWorker> after_;
   std::unique_ptr<plugin::Publisher> instance_;
-  std::optional<plugin::EndpointSet> published_;  // as of the last success
+  std::optional<Offer> published_;  // as of the last success
   std::chrono::steady_clock::time_point last_success_{};
   std::chrono::steady_clock::time_point next_attempt_{};
   std::chrono::milliseconds backoff_{0};

@@ -12,7 +12,8 @@ Publishing::Publishing(const plugin::Registry& registry, const Clock& clock,
 Publishing::~Publishing() = default;
 
 void Publishing::offer(const std::vector<config::PublisherConfig>& publishers,
-                       const plugin::EndpointSet& set) {
+                       const plugin::EndpointSet& set, const plugin::ObjectSet& objects,
+                       const std::string& objects_publisher) {
   const std::lock_guard lock(mutex_);
   std::erase_if(retiring_, [](const auto& w) { return w->finished(); });
   std::vector<std::shared_ptr<PublisherWorker>> next;
@@ -47,8 +48,15 @@ void Publishing::offer(const std::vector<config::PublisherConfig>& publishers,
            std::find(publishers.begin(), publishers.end(), b->config());
   });
   workers_ = std::move(next);
+  plugin::ObjectSet no_objects = objects;
+  no_objects.objects.clear();
   for (const auto& worker : workers_) {
-    worker->offer(set);
+    Offer offer{set, std::nullopt};
+    const auto* record = registry_.find(plugin::Kind::publisher, worker->config().plugin);
+    if (record != nullptr && plugin::keeps_objects(*record) && !objects.set_name.empty()) {
+      offer.objects = worker->config().name == objects_publisher ? objects : no_objects;
+    }
+    worker->offer(offer);
   }
 }
 

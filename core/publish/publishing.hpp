@@ -23,9 +23,11 @@ class Publishing {
   Publishing& operator=(const Publishing&) = delete;
   ~Publishing();
 
-  // Called by every controller pass; returns at once.
-  void offer(const std::vector<config::PublisherConfig>& publishers,
-             const plugin::EndpointSet& set);
+  // Called by every controller pass; returns at once. `objects` goes to the publisher named
+  // `objects_publisher`; every other publisher that keeps objects is offered the same set
+  // without objects, so that what it kept before is deleted.
+  void offer(const std::vector<config::PublisherConfig>& publishers, const plugin::EndpointSet& set,
+             const plugin::ObjectSet& objects = {}, const std::string& objects_publisher = "");
   // In cluster.yml's order.
   [[nodiscard]] std::vector<PublisherStatus> status() const;
 

@@ -114,6 +114,8 @@ State FileStateStore::load() {
   state.last_backup_at = j.value("last_backup_at", "");
   state.last_backup_result = j.value("last_backup_result", "");
   state.last_backup_size = j.value("last_backup_size", uint64_t{0});
+  state.backup_certificate_issued_at = j.value("backup_certificate_issued_at", int64_t{0});
+  state.backup_certificate_expires_at = j.value("backup_certificate_expires_at", int64_t{0});
   state.last_backup_message = j.value("last_backup_message", "");
   for (const auto& c : j.value("certificates", ordered_json::array())) {
     state.certificates.push_back(certificate_from(c));
@@ -149,6 +151,8 @@ void FileStateStore::save(const State& state) {
   j["last_backup_at"] = state.last_backup_at;
   j["last_backup_result"] = state.last_backup_result;
   j["last_backup_size"] = state.last_backup_size;
+  j["backup_certificate_issued_at"] = state.backup_certificate_issued_at;
+  j["backup_certificate_expires_at"] = state.backup_certificate_expires_at;
   j["last_backup_message"] = state.last_backup_message;
   j["certificates"] = ordered_json::array();
   for (const auto& c : state.certificates) {

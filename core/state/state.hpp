@@ -68,6 +68,10 @@ struct State {
   std::string last_backup_result;  // "ok" or "error"
   uint64_t last_backup_size = 0;   // stored bytes
   std::string last_backup_message;
+  // The Kubernetes backup method: etcdbackup's client certificate (user `backup`), kept in the
+  // data directory; unix seconds, 0: none issued.
+  int64_t backup_certificate_issued_at = 0;
+  int64_t backup_certificate_expires_at = 0;
 
   std::vector<CertificateRecord> certificates;  // unexpired client certificates, oldest first
   std::vector<MemberRecord> member_records;     // one per member cke started

@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <exception>
 #include <memory>
 #include <thread>
 
@@ -9,13 +11,6 @@
 
 namespace cke::kube {
 namespace {
-
-struct CurlFree {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistFree {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
 
 size_t collect(char* data, size_t size, size_t count, void* out) {
   static_cast<std::string*>(out)->append(data, size * count);
@@ -75,55 +70,65 @@ Client::Client(Credentials credentials, std::chrono::milliseconds timeout, int a
   }
 }
 
+// A handle for one request to `path`, with the credentials, timeouts and headers every request
+// carries; `headers` must outlive the transfer.
+std::unique_ptr<CURL, CurlFree> Client::handle(const std::string& method, const std::string& path,
+                                               std::unique_ptr<curl_slist, SlistFree>& headers,
+                                               bool json_body) const {
+  std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
+  headers.reset(curl_slist_append(nullptr, "Accept: application/json, */*"));
+  if (json_body) {
+    headers.reset(curl_slist_append(headers.release(), "Content-Type: application/json"));
+  }
+  if (const std::string token = current_token(credentials_); !token.empty()) {
+    const std::string auth = "Authorization: Bearer " + token;
+    headers.reset(curl_slist_append(headers.release(), auth.c_str()));
+  }
+  const std::string url = credentials_.server + path;
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  // The API server's logs and audit events name the client by this.
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "cke");
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+  if (!credentials_.ca_pem.empty()) {
+    curl_blob ca = blob(credentials_.ca_pem);
+    curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &ca);
+  }
+  if (credentials_.insecure_skip_verify) {
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!credentials_.client_cert_pem.empty()) {
+    curl_blob cert = blob(credentials_.client_cert_pem);
+    curl_blob key = blob(credentials_.client_key_pem);
+    curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
+    curl_easy_setopt(c, CURLOPT_SSLCERT_BLOB, &cert);
+    curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
+    curl_easy_setopt(c, CURLOPT_SSLKEY_BLOB, &key);
+  }
+  return curl;
+}
+
 Response Client::request(const std::string& method, const std::string& path,
                          const nlohmann::json& body) {
   const std::string payload = body.is_null() ? "" : body.dump();
   std::string last_error;
   auto pause = std::chrono::milliseconds(250);
   for (int attempt = 1;; ++attempt) {
-    const std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
-    std::unique_ptr<curl_slist, SlistFree> headers(
-        curl_slist_append(nullptr, "Accept: application/json"));
-    if (!payload.empty()) {
-      headers.reset(curl_slist_append(headers.release(), "Content-Type: application/json"));
-    }
-    if (const std::string token = current_token(credentials_); !token.empty()) {
-      const std::string auth = "Authorization: Bearer " + token;
-      headers.reset(curl_slist_append(headers.release(), auth.c_str()));
-    }
-    std::string received;
-    const std::string url = credentials_.server + path;
+    std::unique_ptr<curl_slist, SlistFree> headers;
+    const auto curl = handle(method, path, headers, !payload.empty());
     CURL* c = curl.get();
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    std::string received;
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &received);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    // The API server's logs and audit events name the client by this.
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "cke");
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
     if (!payload.empty()) {
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload.data());
       curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(payload.size()));
-    }
-    if (!credentials_.ca_pem.empty()) {
-      curl_blob ca = blob(credentials_.ca_pem);
-      curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &ca);
-    }
-    if (credentials_.insecure_skip_verify) {
-      curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-      curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    if (!credentials_.client_cert_pem.empty()) {
-      curl_blob cert = blob(credentials_.client_cert_pem);
-      curl_blob key = blob(credentials_.client_key_pem);
-      curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
-      curl_easy_setopt(c, CURLOPT_SSLCERT_BLOB, &cert);
-      curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
-      curl_easy_setopt(c, CURLOPT_SSLKEY_BLOB, &key);
     }
     const CURLcode code = curl_easy_perform(c);
     Response response;
@@ -149,6 +154,72 @@ Response Client::request(const std::string& method, const std::string& path,
     std::this_thread::sleep_for(pause);
     pause *= 2;
   }
+}
+
+namespace {
+
+// Passes a 200 answer's body on as it arrives; keeps the start of any other (an error message).
+struct Download {
+  CURL* curl = nullptr;
+  const std::function<void(std::span<const uint8_t>)>* sink = nullptr;
+  std::string error_body;
+  std::exception_ptr failure;  // what the sink threw: rethrown after the transfer stops
+};
+
+size_t pass_on(char* data, size_t size, size_t count, void* ctx) {
+  auto& d = *static_cast<Download*>(ctx);
+  long status = 0;
+  curl_easy_getinfo(d.curl, CURLINFO_RESPONSE_CODE, &status);
+  const size_t n = size * count;
+  if (status != 200) {
+    d.error_body.append(data,
+                        std::min<size_t>(n, 4096 - std::min<size_t>(4096, d.error_body.size())));
+    return n;
+  }
+  try {
+    (*d.sink)({reinterpret_cast<const uint8_t*>(data), n});
+  } catch (...) {
+    d.failure = std::current_exception();
+    return 0;  // stops the transfer
+  }
+  return n;
+}
+
+}  // namespace
+
+void Client::download(const std::string& path,
+                      const std::function<void(std::span<const uint8_t>)>& sink) {
+  std::unique_ptr<curl_slist, SlistFree> headers;
+  const auto curl = handle("GET", path, headers, false);
+  CURL* c = curl.get();
+  Download d{c, &sink, {}, nullptr};
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &pass_on);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &d);
+  // A download may be long; one that stalls for a whole timeout is given up.
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+                   static_cast<long>(std::max<int64_t>(
+                       1, std::chrono::duration_cast<std::chrono::seconds>(timeout_).count())));
+  const CURLcode code = curl_easy_perform(c);
+  if (d.failure) {
+    std::rethrow_exception(d.failure);
+  }
+  if (code != CURLE_OK) {
+    throw sdk::Error(CKE_UNAVAILABLE, "kube-apiserver " + credentials_.server + ": GET " + path +
+                                          ": " + curl_easy_strerror(code));
+  }
+  Response response;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  if (response.status == 200) {
+    return;
+  }
+  response.body = nlohmann::json::parse(d.error_body, nullptr, false);
+  if (response.body.is_discarded() || !response.body.is_object()) {
+    // Not the API server's own Status: what the proxied service answered, its first line.
+    std::string line = d.error_body.substr(0, d.error_body.find('\n'));
+    response.body = {{"message", line}};
+  }
+  expect(response, "GET", path, 200);
 }
 
 void Client::expect(const Response& response, const std::string& method, const std::string& path,

@@ -3,16 +3,29 @@
 // 404, 409, 422 say what to do), and API discovery.
 #pragma once
 
+#include <curl/curl.h>
+
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "kubeconfig.hpp"
 
 namespace cke::kube {
+
+struct CurlFree {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct SlistFree {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
 
 struct Response {
   long status = 0;
@@ -28,6 +41,11 @@ class Client {
   // (attempts in all, 250 ms then doubling between them) and returns every other answer as it is.
   Response request(const std::string& method, const std::string& path,
                    const nlohmann::json& body = nullptr);
+
+  // GETs `path` and passes the body to `sink` as it arrives, without retrying (a part may have
+  // gone to the sink). Any answer but 200 throws, with the API server's message or the first
+  // line of what a proxied service answered.
+  void download(const std::string& path, const std::function<void(std::span<const uint8_t>)>& sink);
 
   // The object at `path`, or nullopt for 404. Other failures throw.
   std::optional<nlohmann::json> get(const std::string& path);
@@ -47,6 +65,10 @@ class Client {
   [[nodiscard]] const std::string& server() const { return credentials_.server; }
 
  private:
+  std::unique_ptr<CURL, CurlFree> handle(const std::string& method, const std::string& path,
+                                         std::unique_ptr<curl_slist, SlistFree>& headers,
+                                         bool json_body) const;
+
   Credentials credentials_;
   std::chrono::milliseconds timeout_;
   int attempts_;

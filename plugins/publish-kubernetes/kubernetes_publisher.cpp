@@ -2,8 +2,13 @@
 // named cke-etcd in kube-system (see endpoint_objects.hpp), so that applications in the cluster
 // reach etcd as cke-etcd.kube-system.svc.<domain>. Each object is created when missing, replaced
 // only when it says something else, retried when someone else changed it meanwhile (409), and
-// deleted on withdraw — only when it carries cke's label.
+// deleted on withdraw — only when it carries cke's label. It also keeps cke's object sets (the
+// Kubernetes backup method's) the same way, and fetches from the API server for cke (etcdbackup
+// through the service proxy).
+#include <cctype>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <span>
 #include <string>
 
 #include "cke/sdk/plugin.hpp"
@@ -31,7 +36,42 @@ bool labelled_by_cke(const json& object) {
   return labels.value(kManagedByLabel, "") == kManagedBy;
 }
 
-class KubernetesPublisher final : public sdk::Publisher {
+constexpr const char* kAppNameLabel = "app.kubernetes.io/name";
+
+// "apps/v1" + "Deployment" → group "apps", version "v1", resource "deployments"; the core API
+// ("v1") has group "".
+struct Kind {
+  std::string group;
+  std::string version;
+  std::string resource;
+};
+
+Kind parse_kind(const std::string& api_version, const std::string& kind) {
+  if (kind.empty() || api_version.empty()) {
+    fail("an object without apiVersion or kind");
+  }
+  Kind k;
+  const auto slash = api_version.find('/');
+  k.group = slash == std::string::npos ? "" : api_version.substr(0, slash);
+  k.version = slash == std::string::npos ? api_version : api_version.substr(slash + 1);
+  // The plural of every kind cke keeps is its lower-case name with an "s".
+  for (const char c : kind) {
+    k.resource += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  k.resource += "s";
+  return k;
+}
+
+// "batch/v1/CronJob" → ("batch/v1", "CronJob").
+Kind parse_kind_text(const std::string& text) {
+  const auto slash = text.rfind('/');
+  if (slash == std::string::npos) {
+    fail("a kind without apiVersion: \"" + text + "\" (expected e.g. \"batch/v1/CronJob\")");
+  }
+  return parse_kind(text.substr(0, slash), text.substr(slash + 1));
+}
+
+class KubernetesPublisher final : public sdk::ObjectPublisher {
  public:
   explicit KubernetesPublisher(std::string_view config_json) : client_(credentials(config_json)) {}
 
@@ -61,7 +101,79 @@ class KubernetesPublisher final : public sdk::Publisher {
     }
   }
 
+  void apply_objects(const sdk::ObjectSet& set) override {
+    std::set<std::string> kept;  // collection path + "/" + name
+    for (const std::string& text : set.objects) {
+      json object = json::parse(text, nullptr, false);
+      if (!object.is_object() || !object.contains("metadata") ||
+          !object["metadata"].value("name", json()).is_string()) {
+        fail("an object of set " + set.set_name + " is not a JSON object with metadata.name");
+      }
+      const std::string collection = collection_of(
+          set.namespace_name, parse_kind(object.value("apiVersion", ""), object.value("kind", "")),
+          object);
+      object["metadata"]["namespace"] = set.namespace_name;
+      object["metadata"]["labels"][kManagedByLabel] = kManagedBy;
+      object["metadata"]["labels"][kAppNameLabel] = set.set_name;
+      kept.insert(collection + "/" + object["metadata"]["name"].get<std::string>());
+      apply(collection, object);
+    }
+    // What carries the set's labels and is no longer in it goes.
+    const std::string selector = std::string(kManagedByLabel) + "%3D" + kManagedBy + "%2C" +
+                                 kAppNameLabel + "%3D" + set.set_name;
+    for (const std::string& kind_text : set.kinds) {
+      json unused;
+      std::string collection;
+      try {
+        collection = collection_of(set.namespace_name, parse_kind_text(kind_text), unused);
+      } catch (const sdk::Error& e) {
+        if (e.code() == CKE_NOT_FOUND) {
+          continue;  // the server has no such API, so none of these exist
+        }
+        throw;
+      }
+      const auto list = client_.get(collection + "?labelSelector=" + selector);
+      if (!list || !list->contains("items")) {
+        continue;
+      }
+      for (const auto& item : (*list)["items"]) {
+        const std::string path = collection + "/" + item["metadata"].value("name", std::string());
+        if (kept.contains(path)) {
+          continue;
+        }
+        const auto response = client_.request("DELETE", path);
+        client_.expect(response, "DELETE", path, 200, 404);
+      }
+    }
+  }
+
+  void fetch(const std::string& path, sdk::Writer& sink) override {
+    if (path.empty() || path.front() != '/') {
+      fail("fetch: the path must start with '/': \"" + path + "\"");
+    }
+    client_.download(path, [&](std::span<const uint8_t> data) { sink.write(data); });
+  }
+
  private:
+  // The collection of `kind` in namespace `ns`, in the version discovery finds served. Where the
+  // server lacks the version asked for and serves v1beta1 (a 1.20 server's CronJobs), that
+  // one, written into `object`'s apiVersion: cke's objects use only fields both versions have.
+  std::string collection_of(const std::string& ns, const Kind& kind, json& object) {
+    const std::string where = "/namespaces/" + ns + "/" + kind.resource;
+    if (kind.group.empty()) {
+      return "/api/" + kind.version + where;
+    }
+    std::vector<std::string> versions{kind.version};
+    if (kind.version != "v1beta1") {
+      versions.emplace_back("v1beta1");
+    }
+    const std::string group_version = client_.group_version(kind.group, kind.resource, versions);
+    if (object.is_object()) {
+      object["apiVersion"] = group_version;
+    }
+    return "/apis/" + group_version + where;
+  }
+
   static kube::Credentials credentials(std::string_view config_json) {
     const auto config = json::parse(config_json, nullptr, false);
     if (!config.is_object()) {

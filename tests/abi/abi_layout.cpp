@@ -133,6 +133,17 @@ std::string abi_layout_table() {
   CKE_MEMBER(cke_publisher_table, destroy);
   CKE_MEMBER(cke_publisher_table, publish);
   CKE_MEMBER(cke_publisher_table, withdraw);
+  CKE_MEMBER(cke_publisher_table, apply_objects);
+  CKE_MEMBER(cke_publisher_table, fetch);
+
+  CKE_STRUCT(cke_object_set);
+  CKE_MEMBER(cke_object_set, struct_size);
+  CKE_MEMBER(cke_object_set, set_name);
+  CKE_MEMBER(cke_object_set, namespace_name);
+  CKE_MEMBER(cke_object_set, kinds);
+  CKE_MEMBER(cke_object_set, kind_count);
+  CKE_MEMBER(cke_object_set, objects);
+  CKE_MEMBER(cke_object_set, object_count);
 
   CKE_STRUCT(cke_event_sink);
   CKE_MEMBER(cke_event_sink, struct_size);

@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 #define CKE_ABI_MAJOR 1
-#define CKE_ABI_MINOR 3
+#define CKE_ABI_MINOR 4
 /* Whether the struct `*ptr` of type `type`, as its writer built it (its struct_size), holds
  * `member`: check before touching a member a later minor added. */
 #define CKE_HAS_FIELD(type, ptr, member) \

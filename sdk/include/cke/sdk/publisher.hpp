@@ -6,11 +6,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "cke/publisher.h"
 #include "cke/sdk/error.hpp"
 #include "cke/sdk/plugin_info.hpp"
+#include "cke/sdk/streams.hpp"
 
 namespace cke::sdk {
 
@@ -28,6 +30,14 @@ struct EndpointSet {
   std::string namespace_name;
   std::string cluster_domain;
   std::vector<Endpoint> endpoints;
+};
+
+// Since ABI 1.4: see cke_object_set.
+struct ObjectSet {
+  std::string set_name;
+  std::string namespace_name;
+  std::vector<std::string> kinds;    // "apiVersion/Kind"
+  std::vector<std::string> objects;  // JSON text each
 };
 
 // The DNS label that names one member under the service, as in
@@ -51,6 +61,14 @@ class Publisher {
   virtual ~Publisher() = default;
   virtual void publish(const EndpointSet& set) = 0;
   virtual void withdraw(const EndpointSet& set) = 0;
+};
+
+// A publisher whose target is an API server, which also keeps cke's object sets and reads from
+// the target for cke (ABI 1.4's apply_objects and fetch; see cke/publisher.h).
+class ObjectPublisher : public Publisher {
+ public:
+  virtual void apply_objects(const ObjectSet& set) = 0;
+  virtual void fetch(const std::string& path, Writer& sink) = 0;
 };
 
 namespace detail::publisher {
@@ -95,13 +113,43 @@ inline int32_t withdraw(cke_publisher* p, const cke_endpoint_set* set, cke_error
   return barrier(err, [&] { self(p)->withdraw(copy(*set)); });
 }
 
+inline std::vector<std::string> texts(const char* const* items, size_t count) {
+  std::vector<std::string> out;
+  out.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    out.push_back(text(items[i]));
+  }
+  return out;
+}
+
+inline int32_t apply_objects(cke_publisher* p, const cke_object_set* set, cke_error* err) {
+  return barrier(err, [&] {
+    static_cast<ObjectPublisher*>(self(p))->apply_objects(
+        {text(set->set_name), text(set->namespace_name), texts(set->kinds, set->kind_count),
+         texts(set->objects, set->object_count)});
+  });
+}
+
+inline int32_t fetch(cke_publisher* p, const char* path, const cke_writer* sink, cke_error* err) {
+  return barrier(err, [&] {
+    Writer writer(*sink);
+    static_cast<ObjectPublisher*>(self(p))->fetch(text(path), writer);
+  });
+}
+
 }  // namespace detail::publisher
 
 template <class T>
 const cke_plugin_descriptor* publisher_plugin(const PluginInfo& info) {
   namespace c = detail::publisher;
-  static const cke_publisher_table table{sizeof(cke_publisher_table), &c::create<T>, &c::destroy,
-                                         &c::publish, &c::withdraw};
+  constexpr bool keeps_objects = std::is_base_of_v<ObjectPublisher, T>;
+  static const cke_publisher_table table{sizeof(cke_publisher_table),
+                                         &c::create<T>,
+                                         &c::destroy,
+                                         &c::publish,
+                                         &c::withdraw,
+                                         keeps_objects ? &c::apply_objects : nullptr,
+                                         keeps_objects ? &c::fetch : nullptr};
   static const cke_plugin_descriptor descriptor =
       detail::make_descriptor(CKE_KIND_PUBLISHER, info, &table);
   return &descriptor;
