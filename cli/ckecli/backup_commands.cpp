@@ -1,4 +1,4 @@
-// ckecli etcd local-backup, and ckecli etcd backup list|get|verify|delete|take.
+// ckecli etcd local-backup, and ckecli etcd backup list|get|verify|delete|take|manifests.
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -11,6 +11,7 @@
 
 #include "cli/ckecli/commands.hpp"
 #include "cli/ckecli/progress.hpp"
+#include "cli/ckecli/yaml_output.hpp"
 #include "cli/common/output_format.hpp"
 #include "core/api/manifest_proto.hpp"
 #include "core/backup/backup_name.hpp"
@@ -36,6 +37,8 @@ struct BackupOptions {
   std::string name;
   std::string out;
   bool yes = false;
+  bool include_secret = false;
+  std::string cronjob_api_version = "batch/v1";
   std::string file;
   std::string list_output;  // one variable per command: each has its own default
   std::string take_output;
@@ -337,6 +340,32 @@ void add_backup_commands(CLI::App& etcd, const Connection& connection) {
       ->required();
   restore->add_flag("--yes", options->yes, "confirm that newer data is discarded");
   restore->callback([options, &connection] { restore_file(*options, connection); });
+
+  auto* manifests = backup->add_subcommand(
+      "manifests",
+      "print the Kubernetes backup method's objects as YAML (for kubectl apply or GitOps)");
+  manifests->add_flag("--include-secret", options->include_secret,
+                      "also print the Secret with etcdbackup's etcd client certificate and key");
+  manifests
+      ->add_option("--cronjob-api-version", options->cronjob_api_version,
+                   "batch/v1beta1 for Kubernetes before 1.21")
+      ->check(CLI::IsMember({"batch/v1", "batch/v1beta1"}))
+      ->capture_default_str();
+  manifests->callback([options, &connection] {
+    v1::BackupManifestsRequest request;
+    request.set_include_secret(options->include_secret);
+    request.set_cronjob_api_version(options->cronjob_api_version);
+    v1::BackupManifestsResponse response;
+    auto context = call_context();
+    connection.check(connection.stub()->BackupManifests(context.get(), request, &response));
+    if (response.secret_left_out()) {
+      std::cout << "# The Secret etcdbackup-etcd (etcdbackup's etcd client certificate and key) "
+                   "is left out: add --include-secret, or create it by other means.\n";
+    }
+    for (const auto& object : response.objects()) {
+      std::cout << "---\n" << to_yaml(nlohmann::ordered_json::parse(object));
+    }
+  });
 
   auto* take =
       backup->add_subcommand("take", "take a backup into the scheduled storage now, then rotate");

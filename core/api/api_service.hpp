@@ -4,9 +4,11 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "core/backup/backup_service.hpp"
 #include "core/backup/backup_target.hpp"
+#include "core/backup/etcdbackup_proxy.hpp"
 #include "core/backup/restore_snapshot.hpp"
 #include "core/common/error.hpp"
 #include "core/controller/controller.hpp"
@@ -49,6 +51,8 @@ class ApiService final : public cke::v1::Cke::Service {
                          grpc::ServerWriter<v1::BackupChunk>*) override;
   grpc::Status BackupVerify(grpc::ServerContext*, const v1::BackupNameRequest*,
                             v1::BackupManifest*) override;
+  grpc::Status BackupManifests(grpc::ServerContext*, const v1::BackupManifestsRequest* request,
+                               v1::BackupManifestsResponse* response) override;
   grpc::Status BackupDelete(grpc::ServerContext*, const v1::BackupNameRequest*,
                             v1::Empty*) override;
   grpc::Status BackupRestore(grpc::ServerContext*, const v1::BackupNameRequest*,
@@ -68,7 +72,10 @@ class ApiService final : public cke::v1::Cke::Service {
                                               bool none_is_fine);
 
   // The storage scheduled backups use, from the applied cluster.yml.
+  // The scheduled backups' storage; refuses while the Kubernetes backup method is in use.
   std::shared_ptr<plugin::Storage> backup_storage();
+  // etcdbackup through the API server while the Kubernetes backup method is in use.
+  std::optional<backup::EtcdbackupProxy> etcdbackup_proxy();
   // Restores from `snapshot` (verified, uncompressed), as one operation.
   void restore_from_file(const std::string& source, const backup::SnapshotFile& snapshot,
                          v1::RestoreResponse* response);

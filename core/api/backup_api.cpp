@@ -2,11 +2,13 @@
 #include <spdlog/spdlog.h>
 
 #include <cstring>
+#include <nlohmann/json.hpp>
 
 #include "core/api/api_service.hpp"
 #include "core/api/manifest_proto.hpp"
 #include "core/backup/backup_name.hpp"
 #include "core/backup/catalog.hpp"
+#include "core/backup/kubernetes_method.hpp"
 #include "core/backup/restore_snapshot.hpp"
 #include "core/backup/trailer_check.hpp"
 #include "core/common/error.hpp"
@@ -40,7 +42,29 @@ std::shared_ptr<plugin::Storage> ApiService::backup_storage() {
   if (!snapshot.config) {
     throw Error("no cluster yet: apply one with ckecli cluster set FILE", CKE_FAILED_PRECONDITION);
   }
+  if (backup::kubernetes_backup_publisher(*snapshot.config) != nullptr) {
+    throw Error(
+        "the Kubernetes backup method is in use: etcdbackup keeps the backups on the "
+        "PersistentVolumeClaim " +
+            snapshot.config->etcd_backup.pvc_name +
+            ", and only ckecli etcd backup list and get reach them (its CronJob takes them; to "
+            "take one now: kubectl create job -n kube-system --from=cronjob/etcdbackup NAME; to "
+            "restore one, download it with ckecli etcd backup get NAME first)",
+        CKE_FAILED_PRECONDITION);
+  }
   return target_.storage(snapshot.config->etcd_backup);
+}
+
+std::optional<backup::EtcdbackupProxy> ApiService::etcdbackup_proxy() {
+  const auto snapshot = controller_.status();
+  if (!snapshot.config) {
+    return std::nullopt;
+  }
+  const auto* publisher = backup::kubernetes_backup_publisher(*snapshot.config);
+  if (publisher == nullptr) {
+    return std::nullopt;
+  }
+  return std::make_optional<backup::EtcdbackupProxy>(registry_, *publisher);
 }
 
 grpc::Status ApiService::LocalBackup(grpc::ServerContext*, const v1::LocalBackupRequest* request,
@@ -89,7 +113,8 @@ grpc::Status ApiService::BackupTake(grpc::ServerContext*, const v1::Empty*,
 grpc::Status ApiService::BackupList(grpc::ServerContext*, const v1::Empty*,
                                     v1::BackupListResponse* response) {
   return handle([&] {
-    for (const auto& m : backup::list_backups(*backup_storage())) {
+    auto proxy = etcdbackup_proxy();
+    for (const auto& m : proxy ? proxy->list() : backup::list_backups(*backup_storage())) {
       to_proto(m, response->add_backups());
     }
   });
@@ -99,6 +124,16 @@ grpc::Status ApiService::BackupGet(grpc::ServerContext*, const v1::BackupNameReq
                                    grpc::ServerWriter<v1::BackupChunk>* writer) {
   return handle([&] {
     backup::check_backup_name(request->name());  // before any storage sees it
+    if (auto proxy = etcdbackup_proxy()) {
+      const auto manifest = proxy->manifest(request->name());
+      v1::BackupChunk first;
+      first.set_name(manifest.name);
+      to_proto(manifest, first.mutable_manifest());
+      writer->Write(first);
+      ChunkWriter sink(writer);
+      proxy->get(manifest, sink);
+      return;
+    }
     auto storage = backup_storage();
     const auto manifest = backup::read_manifest(*storage, request->name());
     v1::BackupChunk first;
@@ -125,6 +160,43 @@ grpc::Status ApiService::BackupDelete(grpc::ServerContext*, const v1::BackupName
     auto storage = backup_storage();
     controller_.run_recorded("backup-delete", request->name(),
                              [&] { backup::remove_backup(*storage, request->name()); });
+  });
+}
+
+grpc::Status ApiService::BackupManifests(grpc::ServerContext*,
+                                         const v1::BackupManifestsRequest* request,
+                                         v1::BackupManifestsResponse* response) {
+  return handle([&] {
+    const auto snapshot = controller_.status();
+    if (!snapshot.config || !backup::etcdbackup_wanted(*snapshot.config)) {
+      throw Error(
+          "the Kubernetes backup method is not configured: set etcd_backup.enabled and "
+          "etcd_backup.pvc_name in cluster.yml and apply it with ckecli cluster set FILE",
+          CKE_FAILED_PRECONDITION);
+    }
+    const auto client = backup::load_backup_client(env_.data_dir());
+    if (!client) {
+      throw Error(
+          "cke has not issued etcdbackup's certificate yet (it does once the cluster is healthy "
+          "with auth enabled; see ckecli status); try again then",
+          CKE_UNAVAILABLE);
+    }
+    const std::string cronjob =
+        request->cronjob_api_version().empty() ? "batch/v1" : request->cronjob_api_version();
+    if (cronjob != "batch/v1" && cronjob != "batch/v1beta1") {
+      throw Error("cronjob API version \"" + cronjob + "\": expected batch/v1 or batch/v1beta1",
+                  CKE_INVALID_ARGUMENT);
+    }
+    const auto set =
+        backup::etcdbackup_object_set(*snapshot.config, client, env_.issuer().server_ca(), cronjob);
+    for (const auto& object : set.objects) {
+      if (!request->include_secret() &&
+          nlohmann::json::parse(object).value("kind", "") == "Secret") {
+        response->set_secret_left_out(true);
+        continue;
+      }
+      response->add_objects(object);
+    }
   });
 }
 

@@ -25,8 +25,12 @@ std::optional<std::string> read_text(const std::filesystem::path& path) {
 
 }  // namespace
 
+bool etcdbackup_wanted(const config::ClusterConfig& config) {
+  return config.etcd_backup.enabled && !config.etcd_backup.pvc_name.empty();
+}
+
 const config::PublisherConfig* kubernetes_backup_publisher(const config::ClusterConfig& config) {
-  if (!config.etcd_backup.enabled || config.etcd_backup.pvc_name.empty()) {
+  if (!etcdbackup_wanted(config)) {
     return nullptr;
   }
   for (const auto& publisher : config.publishers) {
@@ -63,9 +67,10 @@ std::optional<plugin::IssuedCertificate> load_backup_client(const std::filesyste
 
 plugin::ObjectSet etcdbackup_object_set(const config::ClusterConfig& config,
                                         const std::optional<plugin::IssuedCertificate>& client,
-                                        const std::string& server_ca_pem) {
+                                        const std::string& server_ca_pem,
+                                        const std::string& cronjob_api_version) {
   plugin::ObjectSet set{kEtcdbackupSetName, "kube-system", kEtcdbackupKinds, {}};
-  if (kubernetes_backup_publisher(config) == nullptr || !client) {
+  if (!etcdbackup_wanted(config) || !client) {
     return set;
   }
   const auto& b = config.etcd_backup;
@@ -82,6 +87,7 @@ plugin::ObjectSet etcdbackup_object_set(const config::ClusterConfig& config,
   settings.ca_pem = server_ca_pem;
   settings.cert_pem = client->certificate_pem;
   settings.key_pem = client->private_key_pem;
+  settings.cronjob_api_version = cronjob_api_version;
   for (const auto& object : etcdbackup_objects(settings)) {
     set.objects.push_back(object.dump());
   }

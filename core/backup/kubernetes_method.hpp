@@ -20,6 +20,11 @@ inline constexpr const char* kBackupUser = "backup";
 inline constexpr std::chrono::seconds kBackupCertificateTtl = std::chrono::hours(24 * 90);
 inline constexpr const char* kEtcdbackupSetName = "etcdbackup";
 
+// etcd_backup is enabled with a pvc_name: etcdbackup's objects exist (cke keeps them with a
+// Kubernetes API, `ckecli etcd backup manifests` prints them in any case), and so do user
+// `backup` and its certificate.
+bool etcdbackup_wanted(const config::ClusterConfig& config);
+
 // The publisher whose API server keeps the method's objects: the first of cluster.yml's
 // publishers with plugin "kubernetes", when etcd_backup is enabled with a pvc_name. nullptr: the
 // method is not in use.
@@ -32,11 +37,13 @@ void save_backup_client(const std::filesystem::path& data_dir,
 // nullopt when none was saved.
 std::optional<plugin::IssuedCertificate> load_backup_client(const std::filesystem::path& data_dir);
 
-// The object set for the method's publisher: etcdbackup_objects() when the method is in use and a
+// The object set for the method's publisher: etcdbackup_objects() when etcdbackup_wanted() and a
 // client certificate exists, else no objects at all (which deletes what an earlier set made).
-// `server_ca_pem`: the CA the members' server certificates come from.
+// `server_ca_pem`: the CA the members' server certificates come from. The publisher moves the
+// CronJob to the version its server has; `cronjob_api_version` is for printing.
 plugin::ObjectSet etcdbackup_object_set(const config::ClusterConfig& config,
                                         const std::optional<plugin::IssuedCertificate>& client,
-                                        const std::string& server_ca_pem);
+                                        const std::string& server_ca_pem,
+                                        const std::string& cronjob_api_version = "batch/v1");
 
 }  // namespace cke::backup

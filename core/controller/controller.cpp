@@ -175,12 +175,13 @@ std::vector<std::string> Controller::set_cluster(const std::string& yaml, const 
                                 "PersistentVolumeClaim " +
                                 backup.pvc_name + "; storage is unused");
     }
-  } else if (!backup.pvc_name.empty()) {
+  } else if (backup.enabled && !backup.pvc_name.empty()) {
     parsed.warnings.push_back(
         source +
         ": etcd_backup.pvc_name: no Kubernetes API is configured (a publisher with plugin "
         "kubernetes), so cke takes the scheduled backups itself into its " +
-        backup.storage_plugin + " storage; pvc_name is unused");
+        backup.storage_plugin +
+        " storage; pvc_name is used only by the objects ckecli etcd backup manifests prints");
   }
   if (env_.runtime_name() == "local" && !parsed.config.etcd.extra_binds.empty()) {
     parsed.warnings.push_back(source +
@@ -246,8 +247,10 @@ bool Controller::pass() {
     const auto* backup_publisher = backup::kubernetes_backup_publisher(config);
     publishing_->offer(
         config.publishers, publish::endpoint_set(config, observed),
-        backup::etcdbackup_object_set(config, backup::load_backup_client(env_.data_dir()),
-                                      backup_publisher != nullptr ? env_.issuer().server_ca() : ""),
+        backup_publisher != nullptr
+            ? backup::etcdbackup_object_set(config, backup::load_backup_client(env_.data_dir()),
+                                            env_.issuer().server_ca())
+            : backup::etcdbackup_object_set(config, std::nullopt, ""),
         backup_publisher != nullptr ? backup_publisher->name : "");
   }
   const Decision decision = decide(config, s, observed);

@@ -99,7 +99,7 @@ struct Defragment {
   std::string member;
 };
 
-// The Kubernetes backup method is in use and etcdbackup's client certificate is missing or has
+// etcdbackup is wanted (etcd_backup.pvc_name) and its client certificate is missing or has
 // less than a third of its lifetime left: user `backup` (role root) ensured, a new certificate
 // issued into the data directory; the next pass puts it in etcdbackup's Secret.
 struct IssueBackupCertificate {};

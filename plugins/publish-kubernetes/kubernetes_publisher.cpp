@@ -141,8 +141,14 @@ class KubernetesPublisher final : public sdk::ObjectPublisher {
         if (kept.contains(path)) {
           continue;
         }
-        const auto response = client_.request("DELETE", path);
-        client_.expect(response, "DELETE", path, 200, 404);
+        // Background: what the object owns (a CronJob's Jobs) goes too, and nothing waits for
+        // a garbage collector (batch/v1beta1 would orphan by default, behind a finalizer).
+        const auto response = client_.request(
+            "DELETE", path,
+            {{"kind", "DeleteOptions"}, {"apiVersion", "v1"}, {"propagationPolicy", "Background"}});
+        if (response.status != 404) {  // 404: gone meanwhile
+          client_.expect(response, "DELETE", path, 200, 202);
+        }
       }
     }
   }
