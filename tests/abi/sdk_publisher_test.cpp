@@ -70,4 +70,61 @@ TEST(SdkPublisher, AThrowingConstructorIsAStatus) {
   EXPECT_EQ(instance, nullptr);
 }
 
+// ABI 1.4: a publisher that keeps objects gets apply_objects and fetch; others leave them NULL.
+std::vector<cke::sdk::ObjectSet> applied;
+
+class KeepingPublisher final : public cke::sdk::ObjectPublisher {
+ public:
+  explicit KeepingPublisher(std::string_view /*config*/) {}
+  void publish(const cke::sdk::EndpointSet& /*set*/) override {}
+  void withdraw(const cke::sdk::EndpointSet& /*set*/) override {}
+  void apply_objects(const cke::sdk::ObjectSet& set) override { applied.push_back(set); }
+  void fetch(const std::string& path, cke::sdk::Writer& sink) override {
+    if (path == "/missing") {
+      throw cke::sdk::Error(CKE_NOT_FOUND, "no such path");
+    }
+    const std::string body = "body of " + path;
+    sink.write({reinterpret_cast<const uint8_t*>(body.data()), body.size()});
+  }
+};
+
+int32_t append(void* ctx, const uint8_t* data, size_t size, cke_error* /*err*/) {
+  static_cast<std::string*>(ctx)->append(reinterpret_cast<const char*>(data), size);
+  return CKE_OK;
+}
+
+TEST(SdkPublisher, OnlyAnObjectPublisherFillsTheCallsOfAbi14) {
+  EXPECT_EQ(table().apply_objects, nullptr);
+  EXPECT_EQ(table().fetch, nullptr);
+
+  const auto* descriptor =
+      cke::sdk::publisher_plugin<KeepingPublisher>({"keeping", "1.0", "test publisher"});
+  const auto& t = *static_cast<const cke_publisher_table*>(descriptor->table);
+  ASSERT_TRUE(CKE_HAS_FIELD(cke_publisher_table, &t, fetch));
+  ASSERT_NE(t.apply_objects, nullptr);
+  ASSERT_NE(t.fetch, nullptr);
+  cke_error err{sizeof(cke_error), 0, nullptr};
+  cke_publisher* instance = nullptr;
+  ASSERT_EQ(t.create("{}", &instance, &err), CKE_OK);
+
+  const char* const kinds[] = {"v1/ConfigMap", "batch/v1/CronJob"};
+  const char* const objects[] = {R"({"kind":"ConfigMap"})"};
+  const cke_object_set set{
+      sizeof(cke_object_set), "etcdbackup", "kube-system", kinds, 2, objects, 1};
+  applied.clear();
+  ASSERT_EQ(t.apply_objects(instance, &set, &err), CKE_OK);
+  ASSERT_EQ(applied.size(), 1U);
+  EXPECT_EQ(applied[0].set_name, "etcdbackup");
+  EXPECT_EQ(applied[0].namespace_name, "kube-system");
+  EXPECT_EQ(applied[0].kinds, (std::vector<std::string>{"v1/ConfigMap", "batch/v1/CronJob"}));
+  EXPECT_EQ(applied[0].objects, (std::vector<std::string>{R"({"kind":"ConfigMap"})"}));
+
+  std::string received;
+  const cke_writer sink{sizeof(cke_writer), &received, &append};
+  ASSERT_EQ(t.fetch(instance, "/api/v1/backup", &sink, &err), CKE_OK);
+  EXPECT_EQ(received, "body of /api/v1/backup");
+  EXPECT_EQ(t.fetch(instance, "/missing", &sink, &err), CKE_NOT_FOUND);
+  t.destroy(instance);
+}
+
 }  // namespace

@@ -12,7 +12,7 @@ cd "$E2E_DIR"
 echo 0 > offset
 start_cke CKE_TEST_SCHEDULE_OFFSET_FILE="$E2E_DIR/offset"
 wait_healthy 60
-grep -q "pvc_name is unused" cke.log || fail "no warning that pvc_name is unused"
+grep -q "no Kubernetes API is configured" cke.log || fail "no warning that cke takes the backups itself although pvc_name is set"
 wait_until 10 "the schedule to start counting" sh -c "[ \"\$(jq .last_backup_fire data/state.json)\" != 0 ]"
 
 runs() { count_history scheduled-backup; }

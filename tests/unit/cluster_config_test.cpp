@@ -251,3 +251,28 @@ TEST(ClusterConfigFuzzFindings, AMissingBindDestinationIsNamed) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ClusterConfig, EtcdbackupsPvcNameAndImage) {
+  const std::string base = "name: x\nnodes: [{address: 127.0.9.1, control_plane: true}]\n";
+  const auto c = parse_cluster_config(base +
+                                          "etcd_backup: {enabled: true, schedule: '@hourly', "
+                                          "pvc_name: backups.pvc-1}\n",
+                                      "f")
+                     .config;
+  EXPECT_EQ(c.etcd_backup.image, cke::config::default_etcdbackup_image());
+  EXPECT_EQ(c.etcd_backup.image.rfind("etcdbackup:", 0), 0U);
+  EXPECT_EQ(
+      parse_cluster_config(base + "etcd_backup: {image: registry.example/etcdbackup:1}\n", "f")
+          .config.etcd_backup.image,
+      "registry.example/etcdbackup:1");
+  EXPECT_THAT(error_of(base + "etcd_backup: {pvc_name: ../etc}\n"),
+              testing::HasSubstr("etcd_backup.pvc_name"));
+  EXPECT_THAT(error_of(base + "etcd_backup: {pvc_name: Upper}\n"),
+              testing::HasSubstr("not a Kubernetes object name"));
+  EXPECT_THAT(error_of(base + "etcd_backup: {image: 'a b'}\n"),
+              testing::HasSubstr("etcd_backup.image"));
+}
+
+}  // namespace

@@ -476,3 +476,47 @@ TEST(DecisionTable, ObservedAddressesAddControlPlaneNodesOnlyOnceBootstrapped) {
 }
 
 }  // namespace
+
+// The Kubernetes backup method: etcdbackup's certificate (user backup) is issued once the cluster
+// is healthy with auth enabled, renewed with less than a third of its lifetime left, and never
+// when etcd_backup names no PVC.
+namespace etcdbackup_certificate {
+
+cke::config::ClusterConfig with_pvc(const std::string& pvc_name, bool enabled = true) {
+  auto config = config_with({n1, n2, n3});
+  config.etcd_backup.enabled = enabled;
+  config.etcd_backup.schedule = "0 * * * *";
+  config.etcd_backup.pvc_name = pvc_name;
+  return config;
+}
+
+cke::state::State with_certificate(int64_t issued, int64_t expires) {
+  auto s = bootstrapped({n1, n2, n3});
+  s.backup_certificate_issued_at = issued;
+  s.backup_certificate_expires_at = expires;
+  return s;
+}
+
+std::string decided(const cke::config::ClusterConfig& config, const cke::state::State& state) {
+  const auto d =
+      decide(config, state, observation({{voter(n1), voter(n2), voter(n3)}, true, true, n1}));
+  return d.operation ? cke::ops::operation_name(*d.operation) : cke::ops::phase_name(d.phase);
+}
+
+TEST(EtcdbackupCertificate, IssuedOnceHealthyWithAuth) {
+  EXPECT_EQ(decided(with_pvc("etcdbackup-pvc"), bootstrapped({n1, n2, n3})), "backup-certificate");
+  EXPECT_EQ(decided(with_pvc("etcdbackup-pvc"), bootstrapped({n1, n2, n3}, false)), "auth-setup");
+}
+
+TEST(EtcdbackupCertificate, RenewedWithLessThanAThirdLeft) {
+  EXPECT_EQ(decided(with_pvc("etcdbackup-pvc"), with_certificate(0, 1'400'000)),
+            "backup-certificate");
+  EXPECT_EQ(decided(with_pvc("etcdbackup-pvc"), with_certificate(0, 1'600'000)), "healthy");
+}
+
+TEST(EtcdbackupCertificate, NoneWithoutAPvcOrWhenDisabled) {
+  EXPECT_EQ(decided(with_pvc(""), bootstrapped({n1, n2, n3})), "healthy");
+  EXPECT_EQ(decided(with_pvc("etcdbackup-pvc", false), bootstrapped({n1, n2, n3})), "healthy");
+}
+
+}  // namespace etcdbackup_certificate

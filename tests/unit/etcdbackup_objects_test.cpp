@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/backup/kubernetes_method.hpp"
 #include "core/common/base64.hpp"
 
 namespace {
@@ -77,6 +78,86 @@ TEST(EtcdbackupObjects, TheCronJobPostsToTheServiceOnSchedule) {
   const auto& command =
       cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["command"];
   EXPECT_EQ(command.back(), "http://etcdbackup.kube-system.svc:8080/api/v1/backup");
+}
+
+TEST(EtcdbackupObjects, TheServiceSelectsEtcdbackupsPodAndNeverAJobs) {
+  const auto objects = etcdbackup_objects(settings());
+  const auto& selector = objects[3]["spec"]["selector"];
+  const auto selects = [&](const nlohmann::ordered_json& labels) {
+    for (const auto& [key, value] : selector.items()) {
+      if (!labels.contains(key) || labels[key] != value) {
+        return false;
+      }
+    }
+    return true;
+  };
+  EXPECT_TRUE(selects(objects[2]["spec"]["template"]["metadata"]["labels"]));
+  EXPECT_FALSE(
+      selects(objects[4]["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]));
+}
+
+TEST(EtcdbackupObjects, ANewCertificateOrSettingChangesThePodTemplate) {
+  const auto hash = [](const EtcdbackupSettings& s) {
+    return etcdbackup_objects(
+               s)[2]["spec"]["template"]["metadata"]["annotations"]["cke/settings-sha256"]
+        .get<std::string>();
+  };
+  auto renewed = settings();
+  renewed.cert_pem = "RENEWED";
+  auto rotated = settings();
+  rotated.rotate = 5;
+  auto rescheduled = settings();
+  rescheduled.schedule = "30 2 * * *";
+  EXPECT_EQ(hash(settings()).size(), 64U);
+  EXPECT_NE(hash(renewed), hash(settings()));
+  EXPECT_NE(hash(rotated), hash(settings()));
+  // The schedule is the CronJob's alone: etcdbackup's Pod stays.
+  EXPECT_EQ(hash(rescheduled), hash(settings()));
+}
+
+cke::config::ClusterConfig backup_config(bool enabled, const std::string& pvc_name) {
+  cke::config::ClusterConfig config;
+  config.nodes.push_back({"10.0.0.1", "", "", true});
+  config.nodes.push_back({"10.0.0.2", "", "", false});
+  config.etcd_backup.enabled = enabled;
+  config.etcd_backup.pvc_name = pvc_name;
+  config.etcd_backup.schedule = "0 * * * *";
+  config.publishers = {
+      {"dns", "coredns", "{}"}, {"k8s", "kubernetes", "{}"}, {"other", "kubernetes", "{}"}};
+  return config;
+}
+
+TEST(KubernetesMethod, TheFirstKubernetesPublisherKeepsTheObjectsWhenEnabledWithAPvc) {
+  const auto config = backup_config(true, "etcdbackup-pvc");
+  ASSERT_NE(cke::backup::kubernetes_backup_publisher(config), nullptr);
+  EXPECT_EQ(cke::backup::kubernetes_backup_publisher(config)->name, "k8s");
+  EXPECT_EQ(cke::backup::kubernetes_backup_publisher(backup_config(true, "")), nullptr);
+  EXPECT_EQ(cke::backup::kubernetes_backup_publisher(backup_config(false, "etcdbackup-pvc")),
+            nullptr);
+  auto no_kubernetes = config;
+  no_kubernetes.publishers.resize(1);
+  EXPECT_EQ(cke::backup::kubernetes_backup_publisher(no_kubernetes), nullptr);
+}
+
+TEST(KubernetesMethod, TheObjectSetNamesEveryKindAndIsEmptyWithoutACertificate) {
+  const auto config = backup_config(true, "etcdbackup-pvc");
+  const auto none = cke::backup::etcdbackup_object_set(config, std::nullopt, "CA");
+  EXPECT_EQ(none.set_name, "etcdbackup");
+  EXPECT_EQ(none.kinds.size(), 5U);
+  EXPECT_TRUE(none.objects.empty());
+  const auto set = cke::backup::etcdbackup_object_set(
+      config, cke::plugin::IssuedCertificate{"CERT", "KEY"}, "CA", "batch/v1beta1");
+  ASSERT_EQ(set.objects.size(), 5U);
+  const auto cron = nlohmann::json::parse(set.objects[4]);
+  EXPECT_EQ(cron["apiVersion"], "batch/v1beta1");
+  // Only control-plane nodes run members.
+  const auto toml =
+      nlohmann::json::parse(set.objects[0])["data"]["etcdbackup.toml"].get<std::string>();
+  EXPECT_NE(toml.find(R"(endpoints = ["https://10.0.0.1:2379"])"), std::string::npos) << toml;
+  EXPECT_TRUE(cke::backup::etcdbackup_object_set(backup_config(false, "etcdbackup-pvc"),
+                                                 cke::plugin::IssuedCertificate{"CERT", "KEY"},
+                                                 "CA")
+                  .objects.empty());
 }
 
 }  // namespace
