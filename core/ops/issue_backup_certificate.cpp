@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/backup/kubernetes_method.hpp"
+#include "core/common/test_hooks.hpp"
 #include "core/ops/membership.hpp"
 #include "core/ops/run.hpp"
 #include "core/pki/revocation.hpp"
@@ -26,7 +27,10 @@ void run(Context& ctx, const IssueBackupCertificate& /*op*/) {
                        existing->roles().end()) {
     client->user_grant_role(user, "root");
   }
-  const auto issued = env.issuer().client(user, backup::kBackupCertificateTtl);
+  // A test hook shortens the lifetime so that a test sees a renewal.
+  const std::chrono::seconds ttl(test_hook_number("CKE_TEST_BACKUP_CERT_TTL_SECONDS", 10,
+                                                  backup::kBackupCertificateTtl.count()));
+  const auto issued = env.issuer().client(user, ttl);
   backup::save_backup_client(env.data_dir(), issued);
   env.failpoint("backup-certificate.after-save");
   const auto info = pki::certificate_info(issued.certificate_pem);

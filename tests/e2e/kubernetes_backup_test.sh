@@ -8,7 +8,8 @@
 # written by the test: no scheduler, kubelet or controller manager runs). A backup taken as the CronJob's Job takes it (a POST to the
 # Service) is listed and downloaded by `ckecli etcd backup list|get` through the service proxy,
 # exactly as the seed prints them. The CronJob follows `schedule`, the ConfigMap `rotate` (the
-# Pod template's settings hash with it), and every object goes when backups are disabled.
+# Pod template's settings hash with it), the certificate is renewed into the Secret before it
+# expires (a 30 s lifetime through a test hook), and every object goes when backups are disabled.
 source "$(dirname "$0")/lib.sh"
 E2E_ADDRESS_PREFIX=10.213.59
 source "$(dirname "$0")/kube_apiserver.sh"
@@ -22,7 +23,8 @@ stop_all() {
 E2E_ON_CLEANUP=stop_all
 add_test_addresses $NODE1 $NODE2 $NODE3 $AGENT_ADDRESS
 
-start_cke
+# etcdbackup's certificate lives 30 s instead of 90 days: renewed after 20.
+start_cke CKE_TEST_BACKUP_CERT_TTL_SECONDS=30
 wait_healthy 60
 use_root_certificate
 for i in $(seq 1 20); do etcdctl --endpoints=$NODE1:2379 put "/data/$i" "value $i" >/dev/null; done
@@ -146,6 +148,15 @@ wait_until 20 "the CronJob's new schedule" schedule_is "30 2 * * *"
 kubectl -n kube-system get configmap/etcdbackup -o jsonpath='{.data.etcdbackup\.toml}' | has -F "rotate = 5" ||
   fail "the ConfigMap does not say rotate = 5"
 [ "$(template_hash)" != "$hash_before" ] || fail "the Pod template's settings hash did not change with rotate"
+
+# --- the certificate renewed before it expires: a new one in the Secret, and the Pod replaced ------
+secret_serial() { kubectl -n kube-system get secret/etcdbackup-etcd -o jsonpath='{.data.tls\.crt}' | base64 -d | openssl x509 -noout -serial; }
+serial_before=$(secret_serial)
+hash_before=$(template_hash)
+serial_changed() { [ "$(secret_serial)" != "$serial_before" ]; }
+wait_until 40 "a renewed certificate in the Secret" serial_changed
+[ "$(template_hash)" != "$hash_before" ] || fail "the Pod template did not change with the renewed certificate"
+[ "$(count_history backup-certificate)" -ge 2 ] || fail "no second backup-certificate operation"
 
 # --- disabled: every object goes; ckecli is back on cke's own storage --------------------------------
 sed -i 's/enabled: enable/enabled: false/' "$E2E_DIR/cluster.yml"
