@@ -1,27 +1,15 @@
 #include "core/backup/kubernetes_method.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include "core/backup/etcdbackup_objects.hpp"
 #include "core/cluster/member_command.hpp"
 #include "core/common/atomic_file.hpp"
+#include "core/common/text_file.hpp"
 
 namespace cke::backup {
 namespace {
 
 constexpr const char* kCertFile = "tls.crt";
 constexpr const char* kKeyFile = "tls.key";
-
-std::optional<std::string> read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 }  // namespace
 
@@ -57,8 +45,8 @@ void save_backup_client(const std::filesystem::path& data_dir,
 
 std::optional<plugin::IssuedCertificate> load_backup_client(const std::filesystem::path& data_dir) {
   const auto dir = backup_client_dir(data_dir);
-  auto cert = read_text(dir / kCertFile);
-  auto key = read_text(dir / kKeyFile);
+  auto cert = read_text_file(dir / kCertFile);
+  auto key = read_text_file(dir / kKeyFile);
   if (!cert || !key || cert->empty() || key->empty()) {
     return std::nullopt;
   }

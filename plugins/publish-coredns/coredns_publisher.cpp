@@ -14,14 +14,13 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <sstream>
 
 #include "cke/sdk/plugin.hpp"
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
+#include "core/common/text_file.hpp"
 #include "dns_update.hpp"
 #include "etcd_kv.hpp"
 #include "skydns.hpp"
@@ -64,16 +63,6 @@ bool plain_dns_name(const std::string& name) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_' || c == '.';
   });
-}
-
-std::optional<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // The keys of `object` must be among `known`.
@@ -122,7 +111,7 @@ std::string read_private(const fs::path& file, const std::string& key) {
   if ((st.st_mode & 077) != 0) {
     fail(key + " " + file.string() + " is readable by others; chmod 600 it");
   }
-  return read_text(file).value_or("");
+  return read_text_file(file).value_or("");
 }
 
 // A file anyone may read (a certificate), which must exist.
@@ -131,7 +120,7 @@ std::string read_public(const nlohmann::json& config, const char* key) {
   if (file.empty() || !file.is_absolute()) {
     fail(std::string(key) + " must be an absolute path");
   }
-  auto text = read_text(file);
+  auto text = read_text_file(file);
   if (!text || text->empty()) {
     fail(std::string("cannot read ") + key + " " + file.string());
   }
@@ -229,7 +218,7 @@ class CorednsPublisher final : public sdk::Publisher {
       return;
     }
     std::optional<uint32_t> previous;
-    if (const auto existing = read_text(file_)) {
+    if (const auto existing = read_text_file(file_)) {
       const auto written = read_written_zone(*existing);
       if (!written) {
         throw sdk::Error(CKE_FAILED_PRECONDITION,
@@ -259,7 +248,7 @@ class CorednsPublisher final : public sdk::Publisher {
       update(set, options, nullptr);
       return;
     }
-    const auto existing = read_text(file_);
+    const auto existing = read_text_file(file_);
     if (!existing) {
       return;
     }
