@@ -10,12 +10,14 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libssl-dev libyaml-cpp-dev libarchive-dev libboost-dev libboost-filesystem-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libldns-dev libcurl4-openssl-dev libcpp-httplib-dev
+  libldns-dev libcurl4-openssl-dev libcpp-httplib-dev libssh-dev
   libgtest-dev libgmock-dev
   # the real etcd and the tools tests and benchmarks call
   etcd-server etcd-client jq gzip zstd xz-utils openssl time procps util-linux bc
   # real DNS servers the DNS publisher is tested against, and dig
   knot knot-dnsutils bind9 bind9-utils bind9-dnsutils
+  # a real sshd the ssh runtime is tested against (one per test node, on loopback)
+  openssh-server
 )
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -5,6 +5,7 @@
 // deleted on withdraw — only when it carries cke's label. It also keeps cke's object sets (the
 // Kubernetes backup method's) the same way, and fetches from the API server for cke (etcdbackup
 // through the service proxy).
+#include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -71,6 +72,21 @@ Kind parse_kind_text(const std::string& text) {
   return parse_kind(text.substr(0, slash), text.substr(slash + 1));
 }
 
+// Names become parts of request paths and label selectors: lower-case letters, digits, '-' and
+// '.' only (what Kubernetes allows in the names cke uses), so nothing else reaches a URL.
+void check_name(const std::string& name, const std::string& what) {
+  const bool valid =
+      !name.empty() && name.size() <= 253 && name.front() != '.' && name.front() != '-' &&
+      std::all_of(name.begin(), name.end(),
+                  [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+                  }) &&
+      name.find("..") == std::string::npos;
+  if (!valid) {
+    fail(what + " \"" + name + "\" is not a Kubernetes name");
+  }
+}
+
 class KubernetesPublisher final : public sdk::ObjectPublisher {
  public:
   explicit KubernetesPublisher(std::string_view config_json) : client_(credentials(config_json)) {}
@@ -102,6 +118,8 @@ class KubernetesPublisher final : public sdk::ObjectPublisher {
   }
 
   void apply_objects(const sdk::ObjectSet& set) override {
+    check_name(set.set_name, "object set");
+    check_name(set.namespace_name, "namespace");
     std::set<std::string> kept;  // collection path + "/" + name
     for (const std::string& text : set.objects) {
       json object = json::parse(text, nullptr, false);
@@ -109,6 +127,7 @@ class KubernetesPublisher final : public sdk::ObjectPublisher {
           !object["metadata"].value("name", json()).is_string()) {
         fail("an object of set " + set.set_name + " is not a JSON object with metadata.name");
       }
+      check_name(object["metadata"]["name"].get<std::string>(), "object");
       const std::string collection = collection_of(
           set.namespace_name, parse_kind(object.value("apiVersion", ""), object.value("kind", "")),
           object);

@@ -1,0 +1,255 @@
+#include "ssh_session.hpp"
+
+#include <fcntl.h>
+#include <libssh/sftp.h>
+
+#include <thread>
+
+#include "cke/sdk/error.hpp"
+#include "core/common/random_hex.hpp"
+
+namespace cke::ssh {
+namespace {
+
+struct ChannelFree {
+  void operator()(ssh_channel c) const {
+    ssh_channel_close(c);
+    ssh_channel_free(c);
+  }
+};
+struct SftpFree {
+  void operator()(sftp_session s) const { sftp_free(s); }
+};
+struct SftpFileFree {
+  void operator()(sftp_file f) const { sftp_close(f); }
+};
+struct KeyFree {
+  void operator()(ssh_key k) const { ssh_key_free(k); }
+};
+struct StringFree {
+  void operator()(char* s) const { ssh_string_free_char(s); }
+};
+
+using Channel = std::unique_ptr<ssh_channel_struct, ChannelFree>;
+
+std::string dirname_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (const char c : text) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return quoted + "'";
+}
+
+void Session::SessionFree::operator()(ssh_session s) const {
+  ssh_disconnect(s);
+  ssh_free(s);
+}
+
+Session::Session(Target target) : target_(std::move(target)), session_(ssh_new()) {
+  if (!session_) {
+    fail(CKE_INTERNAL, "cannot create an SSH session");
+  }
+  ssh_session s = session_.get();
+  const long timeout = static_cast<long>(target_.connect_timeout.count());
+  const int no = 0;
+  ssh_options_set(s, SSH_OPTIONS_HOST, target_.host.c_str());
+  ssh_options_set(s, SSH_OPTIONS_PORT, &target_.port);
+  ssh_options_set(s, SSH_OPTIONS_USER, target_.user.c_str());
+  ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
+  // Only what this target says: no ~/.ssh/config, and host keys from its own known_hosts file
+  // alone (the global one could vouch for a key the operator never saw).
+  ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+  ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, target_.known_hosts.c_str());
+  ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+  if (ssh_connect(s) != SSH_OK) {
+    fail(CKE_UNAVAILABLE, std::string("cannot connect: ") + ssh_get_error(s));
+  }
+  check_host_key();
+  log_in();
+}
+
+Session::~Session() = default;
+
+void Session::fail(int32_t code, const std::string& what) const {
+  throw sdk::Error(code, "ssh " + target_.user + "@" + target_.host + ":" +
+                             std::to_string(target_.port) + ": " + what);
+}
+
+void Session::check_host_key() {
+  ssh_session s = session_.get();
+  ssh_key raw = nullptr;
+  if (ssh_get_server_publickey(s, &raw) != SSH_OK) {
+    fail(CKE_UNAVAILABLE, std::string("no host key: ") + ssh_get_error(s));
+  }
+  const std::unique_ptr<ssh_key_struct, KeyFree> key(raw);
+  unsigned char* hash = nullptr;
+  size_t hash_len = 0;
+  std::string fingerprint = "(unknown)";
+  if (ssh_get_publickey_hash(key.get(), SSH_PUBLICKEY_HASH_SHA256, &hash, &hash_len) == 0) {
+    const std::unique_ptr<char, StringFree> text(
+        ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hash_len));
+    ssh_clean_pubkey_hash(&hash);
+    if (text) {
+      fingerprint = text.get();
+    }
+  }
+  switch (ssh_session_is_known_server(s)) {
+    case SSH_KNOWN_HOSTS_OK: return;
+    case SSH_KNOWN_HOSTS_CHANGED:
+    case SSH_KNOWN_HOSTS_OTHER:
+      fail(CKE_PERMISSION_DENIED,
+           "the host key (" + fingerprint + ") differs from the one " + target_.known_hosts +
+               " holds for this host: refused (if the node was reinstalled, check the new key and "
+               "replace its line in that file)");
+    case SSH_KNOWN_HOSTS_UNKNOWN:
+    case SSH_KNOWN_HOSTS_NOT_FOUND:
+      if (!target_.accept_new_host_keys) {
+        fail(CKE_PERMISSION_DENIED, "unknown host key " + fingerprint +
+                                        ": refused (add the node's key to " + target_.known_hosts +
+                                        ", e.g. with ssh-keyscan after checking it, or allow new "
+                                        "keys with accept_new_host_keys)");
+      }
+      if (ssh_session_update_known_hosts(s) != SSH_OK) {
+        fail(CKE_UNAVAILABLE,
+             "cannot record the host key in " + target_.known_hosts + ": " + ssh_get_error(s));
+      }
+      return;
+    case SSH_KNOWN_HOSTS_ERROR:
+    default:
+      fail(CKE_UNAVAILABLE,
+           "cannot check the host key against " + target_.known_hosts + ": " + ssh_get_error(s));
+  }
+}
+
+void Session::log_in() {
+  ssh_session s = session_.get();
+  int result = SSH_AUTH_ERROR;
+  if (target_.identity_file.empty()) {
+    result = ssh_userauth_agent(s, nullptr);
+  } else {
+    ssh_key raw = nullptr;
+    if (ssh_pki_import_privkey_file(target_.identity_file.c_str(), nullptr, nullptr, nullptr,
+                                    &raw) != SSH_OK) {
+      fail(CKE_INVALID_ARGUMENT, "cannot read the private key " + target_.identity_file +
+                                     " (an unencrypted OpenSSH or PEM key)");
+    }
+    const std::unique_ptr<ssh_key_struct, KeyFree> key(raw);
+    result = ssh_userauth_publickey(s, nullptr, key.get());
+  }
+  if (result != SSH_AUTH_SUCCESS) {
+    fail(CKE_PERMISSION_DENIED,
+         "login refused (" +
+             (target_.identity_file.empty() ? std::string("SSH agent keys")
+                                            : "key " + target_.identity_file) +
+             "): add its public key to the user's authorized_keys");
+  }
+}
+
+bool Session::alive() const { return ssh_is_connected(session_.get()) != 0; }
+
+ExecResult Session::exec(const std::string& command, const std::string& input,
+                         std::chrono::milliseconds timeout) {
+  ssh_session s = session_.get();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  Channel channel(ssh_channel_new(s));
+  if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK ||
+      ssh_channel_request_exec(channel.get(), command.c_str()) != SSH_OK) {
+    fail(CKE_UNAVAILABLE, std::string("cannot run a command: ") + ssh_get_error(s));
+  }
+  size_t written = 0;
+  while (written < input.size()) {
+    const int n = ssh_channel_write(channel.get(), input.data() + written,
+                                    static_cast<uint32_t>(input.size() - written));
+    if (n < 0) {
+      fail(CKE_UNAVAILABLE, std::string("cannot send a command its input: ") + ssh_get_error(s));
+    }
+    written += static_cast<size_t>(n);
+  }
+  ssh_channel_send_eof(channel.get());
+  ExecResult result;
+  char buffer[16384];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      fail(CKE_DEADLINE_EXCEEDED, "the command did not finish within " +
+                                      std::to_string(timeout.count()) + " ms: " + command);
+    }
+    const int wait_ms = static_cast<int>(std::min<int64_t>(left.count(), 200));
+    const int n = ssh_channel_read_timeout(channel.get(), buffer, sizeof buffer, 0, wait_ms);
+    if (n > 0) {
+      result.out.append(buffer, static_cast<size_t>(n));
+      continue;
+    }
+    const int e = ssh_channel_read_nonblocking(channel.get(), buffer, sizeof buffer, 1);
+    if (e > 0) {
+      result.err.append(buffer, static_cast<size_t>(e));
+      continue;
+    }
+    if (n == SSH_ERROR || e == SSH_ERROR) {
+      fail(CKE_UNAVAILABLE, std::string("the connection broke: ") + ssh_get_error(s));
+    }
+    if (ssh_channel_is_eof(channel.get()) != 0) {
+      break;
+    }
+  }
+  // The exit status arrives with or just after the end of the output.
+  while (true) {
+    result.exit_status = ssh_channel_get_exit_status(channel.get());
+    if (result.exit_status != -1 || ssh_channel_is_closed(channel.get()) != 0 ||
+        std::chrono::steady_clock::now() >= deadline) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return result;
+}
+
+void Session::write_file(const std::string& path, const std::string& content, int mode) {
+  ssh_session s = session_.get();
+  const std::unique_ptr<sftp_session_struct, SftpFree> sftp(sftp_new(s));
+  if (!sftp || sftp_init(sftp.get()) != SSH_OK) {
+    fail(CKE_UNAVAILABLE, std::string("cannot start SFTP: ") + ssh_get_error(s));
+  }
+  const std::string temporary = dirname_of(path) + "/.cke-" + random_hex(8) + ".tmp";
+  {
+    const std::unique_ptr<sftp_file_struct, SftpFileFree> file(sftp_open(
+        sftp.get(), temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL, static_cast<mode_t>(mode)));
+    if (!file) {
+      fail(CKE_UNAVAILABLE, "cannot create " + temporary + ": " + ssh_get_error(s));
+    }
+    size_t done = 0;
+    while (done < content.size()) {
+      const ssize_t n = sftp_write(file.get(), content.data() + done,
+                                   std::min<size_t>(content.size() - done, 32768));
+      if (n <= 0) {
+        sftp_unlink(sftp.get(), temporary.c_str());
+        fail(CKE_UNAVAILABLE, "cannot write " + temporary + ": " + ssh_get_error(s));
+      }
+      done += static_cast<size_t>(n);
+    }
+    // The umask may have narrowed the mode it was created with; and the data must be on disk
+    // before the rename makes it the file.
+    sftp_chmod(sftp.get(), temporary.c_str(), static_cast<mode_t>(mode));
+    if (sftp_fsync(file.get()) != 0) {
+      sftp_unlink(sftp.get(), temporary.c_str());
+      fail(CKE_UNAVAILABLE, "cannot fsync " + temporary + " (the server lacks fsync@openssh.com)");
+    }
+  }
+  // SFTP version 3 cannot rename over an existing file; rename(2) on the node can.
+  const auto moved = exec("mv -f -- " + shell_quote(temporary) + " " + shell_quote(path) +
+                          " && sync -- " + shell_quote(dirname_of(path)));
+  if (moved.exit_status != 0) {
+    sftp_unlink(sftp.get(), temporary.c_str());
+    fail(CKE_UNAVAILABLE, "cannot rename " + temporary + " to " + path + ": " + moved.err);
+  }
+}
+
+}  // namespace cke::ssh

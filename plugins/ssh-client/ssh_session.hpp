@@ -1,0 +1,71 @@
+// One SSH connection to a node, over libssh: what the ssh runtime runs its members through.
+// The server's host key is checked against a known_hosts file: an unknown key is refused unless
+// new keys may be accepted (then it is recorded), and a changed key is always refused; nothing is
+// ever accepted blindly. Every call has a deadline, so an unreachable node is an error, never a
+// hang. Not for concurrent use: the ssh runtime serialises the calls on one node.
+#pragma once
+
+#include <libssh/libssh.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace cke::ssh {
+
+struct Target {
+  std::string host;  // an address or a DNS name
+  int port = 22;
+  std::string user;                   // root, or a user with password-less sudo
+  std::string identity_file;          // a private key file; "": the SSH agent (SSH_AUTH_SOCK)
+  std::string known_hosts;            // the known_hosts file host keys are checked against
+  bool accept_new_host_keys = false;  // record an unknown host key (never a changed one)
+  std::chrono::seconds connect_timeout{10};
+};
+
+struct ExecResult {
+  int exit_status = -1;
+  std::string out;
+  std::string err;
+};
+
+class Session {
+ public:
+  // Connects, checks the host key and logs in; throws sdk::Error with one line naming the
+  // target and what to do (CKE_UNAVAILABLE when it cannot connect, CKE_PERMISSION_DENIED for a
+  // refused host key or login).
+  explicit Session(Target target);
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  ~Session();
+
+  // Runs `command` through the login shell with `input` on its stdin; gives up (and closes the
+  // channel) after `timeout`. Throws only when the command cannot be run or times out.
+  ExecResult exec(const std::string& command, const std::string& input = "",
+                  std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  // Writes `content` to `path` with `mode` so that no reader ever sees it half-written: a new
+  // file beside it (SFTP, created with the mode, fsynced), renamed over it, the directory synced.
+  void write_file(const std::string& path, const std::string& content, int mode);
+
+  // Whether the connection still works (a dropped one is reconnected by the caller).
+  [[nodiscard]] bool alive() const;
+  [[nodiscard]] const Target& target() const { return target_; }
+
+ private:
+  struct SessionFree {
+    void operator()(ssh_session s) const;
+  };
+
+  [[noreturn]] void fail(int32_t code, const std::string& what) const;
+  void check_host_key();
+  void log_in();
+
+  Target target_;
+  std::unique_ptr<ssh_session_struct, SessionFree> session_;
+};
+
+// `text` as one word of a POSIX shell command line: '…' with each ' written as '\''.
+std::string shell_quote(const std::string& text);
+
+}  // namespace cke::ssh
