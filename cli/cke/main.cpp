@@ -26,6 +26,7 @@
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
 #include "core/common/test_hooks.hpp"
+#include "core/common/text_file.hpp"
 #include "core/controller/controller.hpp"
 #include "core/controller/decision.hpp"
 #include "core/plugin/cert_backend.hpp"
@@ -42,6 +43,7 @@ struct Options {
   std::string cluster_file;
   std::vector<std::string> plugin_dirs;
   std::string runtime = "local";
+  std::string runtime_config;  // a JSON file; "": {}
   std::string cert_backend = "local-ca";
   std::string log_level = "info";
   bool stop_members = false;
@@ -147,8 +149,18 @@ int run(const Options& options) {
   for (const auto& e : registry.errors()) {
     spdlog::warn("{}", e.message);
   }
+  std::string runtime_config = "{}";
+  if (!options.runtime_config.empty()) {
+    const auto text = cke::read_text_file(options.runtime_config);
+    if (!text || !nlohmann::json::accept(*text)) {
+      throw cke::Error("--runtime-config " + options.runtime_config +
+                           ": cannot read it as JSON (a JSON object of the runtime's settings)",
+                       CKE_INVALID_ARGUMENT);
+    }
+    runtime_config = *text;
+  }
   cke::plugin::Runtime runtime(
-      registry.require(cke::plugin::Kind::runtime, options.runtime), "{}",
+      registry.require(cke::plugin::Kind::runtime, options.runtime), runtime_config,
       [](const std::string& node, int32_t level, const std::string& message) {
         spdlog::log(level >= CKE_LOG_WARN ? spdlog::level::warn : spdlog::level::info,
                     "member {}: {}", node, message);
@@ -260,6 +272,10 @@ int main(int argc, char** argv) {
   app.add_option("--plugin-dir", options.plugin_dirs,
                  "search this plugin directory first (repeatable)");
   app.add_option("--runtime", options.runtime, "node runtime plugin")->capture_default_str();
+  app.add_option("--runtime-config", options.runtime_config,
+                 "a JSON file with the runtime plugin's configuration (e.g. the ssh runtime's "
+                 "known_hosts and key)")
+      ->check(CLI::ExistingFile);
   app.add_option("--cert-backend", options.cert_backend, "certificate backend plugin")
       ->capture_default_str();
   app.add_option("--log-level", options.log_level, "debug, info, warn or error")

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <libssh/sftp.h>
 
+#include <algorithm>
 #include <thread>
+#include <vector>
 
 #include "cke/sdk/error.hpp"
 #include "core/common/random_hex.hpp"
@@ -213,35 +215,53 @@ ExecResult Session::exec(const std::string& command, const std::string& input,
 }
 
 void Session::write_file(const std::string& path, const std::string& content, int mode) {
+  size_t offset = 0;
+  write_stream(
+      path,
+      [&](std::span<uint8_t> buffer) {
+        const size_t n = std::min(buffer.size(), content.size() - offset);
+        std::copy_n(content.data() + offset, n, buffer.data());
+        offset += n;
+        return n;
+      },
+      mode);
+}
+
+uint64_t Session::write_stream(const std::string& path,
+                               const std::function<size_t(std::span<uint8_t>)>& read, int mode) {
   ssh_session s = session_.get();
   const std::unique_ptr<sftp_session_struct, SftpFree> sftp(sftp_new(s));
   if (!sftp || sftp_init(sftp.get()) != SSH_OK) {
     fail(CKE_UNAVAILABLE, std::string("cannot start SFTP: ") + ssh_get_error(s));
   }
   const std::string temporary = dirname_of(path) + "/.cke-" + random_hex(8) + ".tmp";
-  {
+  uint64_t total = 0;
+  try {
     const std::unique_ptr<sftp_file_struct, SftpFileFree> file(sftp_open(
         sftp.get(), temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL, static_cast<mode_t>(mode)));
     if (!file) {
       fail(CKE_UNAVAILABLE, "cannot create " + temporary + ": " + ssh_get_error(s));
     }
-    size_t done = 0;
-    while (done < content.size()) {
-      const ssize_t n = sftp_write(file.get(), content.data() + done,
-                                   std::min<size_t>(content.size() - done, 32768));
-      if (n <= 0) {
-        sftp_unlink(sftp.get(), temporary.c_str());
-        fail(CKE_UNAVAILABLE, "cannot write " + temporary + ": " + ssh_get_error(s));
+    std::vector<uint8_t> buffer(32768);
+    for (size_t n; (n = read(buffer)) > 0;) {
+      for (size_t done = 0; done < n;) {
+        const ssize_t w = sftp_write(file.get(), buffer.data() + done, n - done);
+        if (w <= 0) {
+          fail(CKE_UNAVAILABLE, "cannot write " + temporary + ": " + ssh_get_error(s));
+        }
+        done += static_cast<size_t>(w);
       }
-      done += static_cast<size_t>(n);
+      total += n;
     }
     // The umask may have narrowed the mode it was created with; and the data must be on disk
     // before the rename makes it the file.
     sftp_chmod(sftp.get(), temporary.c_str(), static_cast<mode_t>(mode));
     if (sftp_fsync(file.get()) != 0) {
-      sftp_unlink(sftp.get(), temporary.c_str());
       fail(CKE_UNAVAILABLE, "cannot fsync " + temporary + " (the server lacks fsync@openssh.com)");
     }
+  } catch (...) {
+    sftp_unlink(sftp.get(), temporary.c_str());
+    throw;
   }
   // SFTP version 3 cannot rename over an existing file; rename(2) on the node can.
   const auto moved = exec("mv -f -- " + shell_quote(temporary) + " " + shell_quote(path) +
@@ -250,6 +270,7 @@ void Session::write_file(const std::string& path, const std::string& content, in
     sftp_unlink(sftp.get(), temporary.c_str());
     fail(CKE_UNAVAILABLE, "cannot rename " + temporary + " to " + path + ": " + moved.err);
   }
+  return total;
 }
 
 }  // namespace cke::ssh

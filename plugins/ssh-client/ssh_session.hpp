@@ -8,7 +8,10 @@
 #include <libssh/libssh.h>
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 namespace cke::ssh {
@@ -47,6 +50,10 @@ class Session {
   // Writes `content` to `path` with `mode` so that no reader ever sees it half-written: a new
   // file beside it (SFTP, created with the mode, fsynced), renamed over it, the directory synced.
   void write_file(const std::string& path, const std::string& content, int mode);
+  // The same for a stream: `read` fills the buffer it is given and returns the count, 0 at the
+  // end (a snapshot of any size, in constant memory). Returns the bytes written.
+  uint64_t write_stream(const std::string& path,
+                        const std::function<size_t(std::span<uint8_t>)>& read, int mode);
 
   // Whether the connection still works (a dropped one is reconnected by the caller).
   [[nodiscard]] bool alive() const;

@@ -37,7 +37,10 @@ e2e_cleanup() {
     stop_cke
     for mount in ${E2E_MOUNTS:-}; do umount "$mount" 2>/dev/null || true; done
     for pid in ${E2E_STOPPED_PIDS:-}; do kill -CONT "$pid" 2>/dev/null || true; done
+    # The local runtime stops members the ssh runtime started too: they run on this machine,
+    # in the same member directories.
     cke --data-dir "$E2E_DIR/data" --stop-members >/dev/null 2>&1 || true
+    stop_node_sshds
     rm -rf "$E2E_DIR"
   fi
   exit $status
@@ -66,11 +69,72 @@ options:
     extra_args: ["--heartbeat-interval=200", "--election-timeout=2000"]
 ${2:-}
 YAML
+  if [ "${CKE_E2E_RUNTIME:-local}" = ssh ]; then
+    sed -i "s/control_plane: true}/control_plane: true, user: $(id -un)}/" "$E2E_DIR/cluster.yml"
+    start_node_sshds
+  fi
+}
+
+# CKE_E2E_RUNTIME=ssh runs a test's members through the ssh runtime: each node address gets a
+# real sshd of its own (openssh-server, in the foreground, with a temporary host key, on
+# NODE:E2E_SSH_PORT), known to cke through a known_hosts file the test writes, and cke logs in
+# with a temporary key. Members still share this machine and its file system, so each member's
+# directory is the same path cke would use locally.
+E2E_SSH_PORT=18022
+E2E_SSHD_PIDS=""
+start_node_sshds() {
+  local ssh=$E2E_DIR/node-ssh node
+  mkdir -p "$ssh"
+  [ -d /run/sshd ] || mkdir -p /run/sshd 2>/dev/null || sudo -n mkdir -p /run/sshd ||
+    fail "cannot create /run/sshd for sshd"
+  ssh-keygen -q -t ed25519 -N '' -C cke -f "$ssh/user_key" || fail "ssh-keygen failed"
+  cp "$ssh/user_key.pub" "$ssh/authorized_keys"
+  : >"$ssh/known_hosts"
+  for node in $NODE1 $NODE2 $NODE3; do
+    ssh-keygen -q -t ed25519 -N '' -C "$node" -f "$ssh/host_key_$node" || fail "ssh-keygen failed"
+    echo "[$node]:$E2E_SSH_PORT $(cut -d' ' -f1,2 "$ssh/host_key_$node.pub")" >>"$ssh/known_hosts"
+    cat >"$ssh/sshd_config_$node" <<CONF
+Port $E2E_SSH_PORT
+ListenAddress $node
+HostKey $ssh/host_key_$node
+AuthorizedKeysFile $ssh/authorized_keys
+PidFile none
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+StrictModes no
+Subsystem sftp /usr/lib/openssh/sftp-server
+CONF
+    /usr/sbin/sshd -D -e -f "$ssh/sshd_config_$node" >>"$ssh/sshd_$node.log" 2>&1 &
+    E2E_SSHD_PIDS="$E2E_SSHD_PIDS $!"
+  done
+  printf '{"port": %s, "identity_file": "%s", "known_hosts": "%s"}\n' "$E2E_SSH_PORT" \
+    "$ssh/user_key" "$ssh/known_hosts" >"$ssh/runtime.json"
+  for node in $NODE1 $NODE2 $NODE3; do
+    wait_until 20 "sshd on $node:$E2E_SSH_PORT" sshd_listens "$node"
+  done
+}
+sshd_listens() { (exec 3<>"/dev/tcp/$1/$E2E_SSH_PORT") 2>/dev/null; }
+stop_node_sshds() {
+  local pid
+  for pid in $E2E_SSHD_PIDS; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  done
+  E2E_SSHD_PIDS=""
+}
+# The flags that make cke use the test's runtime.
+runtime_flags() {
+  if [ "${CKE_E2E_RUNTIME:-local}" = ssh ]; then
+    printf '%s\n' --runtime ssh --runtime-config "$E2E_DIR/node-ssh/runtime.json"
+  fi
 }
 
 # start_cke [ENV=VALUE...]: cke in the background on the test's data dir and cluster.yml.
 start_cke() {
-  env "$@" cke --data-dir "$E2E_DIR/data" --cluster "$E2E_DIR/cluster.yml" >>"$E2E_DIR/cke.log" 2>&1 &
+  local flags
+  mapfile -t flags < <(runtime_flags)
+  env "$@" cke --data-dir "$E2E_DIR/data" --cluster "$E2E_DIR/cluster.yml" "${flags[@]}" >>"$E2E_DIR/cke.log" 2>&1 &
   CKE_PID=$!
 }
 
@@ -98,7 +162,12 @@ is_healthy_with_auth() {
   [ "$(ckecli status -output=json | jq -r '.phase + " " + (.auth_enabled|tostring)')" = "healthy true" ]
 }
 
-wait_healthy() { wait_until "${1:-60}" "a healthy cluster with auth enabled" is_healthy_with_auth; }
+wait_healthy() {
+  wait_until "${1:-60}" "a healthy cluster with auth enabled" is_healthy_with_auth
+  # Under the ssh runtime, the members must have been started through it.
+  [ "${CKE_E2E_RUNTIME:-local}" != ssh ] || has -F "started etcd over SSH" "$E2E_DIR/cke.log" ||
+    fail "CKE_E2E_RUNTIME=ssh, but no member was started over SSH"
+}
 
 # use_root_certificate: the seed's Administration block, as written.
 use_root_certificate() {

@@ -1,0 +1,363 @@
+// The ssh node runtime: each member is an etcd process on its own node, reached over SSH as the
+// node's `user` from cluster.yml (root: the member's files and process are root's), with the
+// same files as the local runtime, in the same directory on the node as the controller's member
+// directory (DATA_DIR/members/ADDRESS):
+//   data/  etcd.pid  etcd.log  data.restore/  data.old/  and the certificates cke writes
+// The member runs detached (setsid, output to etcd.log), so it keeps serving when the SSH
+// connection or cke goes; a later cke adopts it when etcd.pid names a live process whose command
+// line carries --data-dir=DIR/data. Each node keeps one connection, opened on first use and
+// opened again after it broke; an unreachable node makes its calls fail (an observation for the
+// controller), each within the configured deadlines.
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <type_traits>
+
+#include "cke/sdk/plugin.hpp"
+#include "etcd_version.hpp"
+#include "ssh_session.hpp"
+
+namespace cke::plugins::runtime_ssh {
+namespace {
+
+using nlohmann::json;
+using ssh::shell_quote;
+
+constexpr const char* kSchema = R"({"type":"object","additionalProperties":false,"properties":{
+"port":{"type":"integer","description":"the nodes' SSH port; default 22"},
+"identity_file":{"type":"string","description":"the private key to log in with; default: the SSH agent"},
+"known_hosts":{"type":"string","description":"the known_hosts file host keys are checked against; default ~/.ssh/known_hosts"},
+"accept_new_host_keys":{"type":"boolean","description":"record the key of a host not yet in known_hosts (a changed key is always refused); default false"},
+"connect_timeout_seconds":{"type":"integer","description":"default 10"},
+"command_timeout_seconds":{"type":"integer","description":"default 30"}}})";
+
+[[noreturn]] void config_error(const std::string& why) {
+  throw sdk::Error(CKE_INVALID_ARGUMENT, "ssh runtime: " + why);
+}
+
+struct Settings {
+  ssh::Target base;  // everything but the host and user
+  std::chrono::seconds command_timeout{30};
+};
+
+Settings parse_settings(std::string_view config_json) {
+  const auto config = json::parse(config_json.empty() ? "{}" : config_json, nullptr, false);
+  if (!config.is_object()) {
+    config_error("the configuration is not a JSON object");
+  }
+  Settings s;
+  const char* home = std::getenv("HOME");
+  s.base.known_hosts = std::string(home != nullptr ? home : "") + "/.ssh/known_hosts";
+  for (const auto& [key, value] : config.items()) {
+    const auto number = [&](int minimum, int maximum) {
+      if (!value.is_number_integer() || value.get<int64_t>() < minimum ||
+          value.get<int64_t>() > maximum) {
+        config_error(key + " must be an integer from " + std::to_string(minimum) + " to " +
+                     std::to_string(maximum));
+      }
+      return value.get<int>();
+    };
+    const auto text = [&] {
+      if (!value.is_string() || value.get<std::string>().empty()) {
+        config_error(key + " must be a non-empty string");
+      }
+      return value.get<std::string>();
+    };
+    if (key == "port") {
+      s.base.port = number(1, 65535);
+    } else if (key == "identity_file") {
+      s.base.identity_file = text();
+    } else if (key == "known_hosts") {
+      s.base.known_hosts = text();
+    } else if (key == "accept_new_host_keys") {
+      if (!value.is_boolean()) {
+        config_error(key + " must be true or false");
+      }
+      s.base.accept_new_host_keys = value.get<bool>();
+    } else if (key == "connect_timeout_seconds") {
+      s.base.connect_timeout = std::chrono::seconds(number(1, 300));
+    } else if (key == "command_timeout_seconds") {
+      s.command_timeout = std::chrono::seconds(number(1, 3600));
+    } else {
+      config_error("unknown key \"" + key +
+                   "\" (port, identity_file, known_hosts, accept_new_host_keys, "
+                   "connect_timeout_seconds, command_timeout_seconds)");
+    }
+  }
+  return s;
+}
+
+class SshNode final : public sdk::Node {
+ public:
+  SshNode(sdk::NodeSpec spec, const Settings& settings, sdk::EventSink events)
+      : spec_(std::move(spec)), settings_(settings), events_(events), dir_(spec_.member_dir) {
+    if (dir_.empty() || dir_.front() != '/' || dir_.find('\'') != std::string::npos) {
+      throw sdk::Error(CKE_INVALID_ARGUMENT,
+                       "member_dir must be an absolute path, got \"" + spec_.member_dir + "\"");
+    }
+    if (spec_.user.empty()) {
+      throw sdk::Error(CKE_INVALID_ARGUMENT, "node " + spec_.address +
+                                                 " has no user in cluster.yml: the ssh runtime "
+                                                 "logs in as it (root)");
+    }
+  }
+
+  void write_file(const std::string& relative_path, uint32_t mode,
+                  std::span<const uint8_t> data) override {
+    check_relative(relative_path);
+    const std::string path = dir_ + "/" + relative_path;
+    with_session([&](ssh::Session& s) {
+      run(s, "mkdir -p -m 700 -- " + shell_quote(parent_of(path)));
+      s.write_file(path, {reinterpret_cast<const char*>(data.data()), data.size()},
+                   static_cast<int>(mode));
+    });
+  }
+
+  void start(const sdk::MemberCommand& command) override {
+    if (command.argv.empty()) {
+      throw sdk::Error(CKE_INVALID_ARGUMENT, "empty member command");
+    }
+    std::string line = "env -i";
+    for (const auto& e : command.env) {
+      line += " " + shell_quote(e);
+    }
+    for (const auto& a : command.argv) {
+      line += " " + shell_quote(a);
+    }
+    const std::string pid = with_session([&](ssh::Session& s) {
+      if (!running_pid(s).empty()) {
+        throw sdk::Error(CKE_ALREADY_EXISTS,
+                         "the member on " + spec_.address + " is already running");
+      }
+      // A background job of a non-interactive shell is not a process group leader, so setsid
+      // makes it one without forking: $! is etcd's pid.
+      return trimmed(run(s, "mkdir -p -m 700 -- " + q(dir_) + " && cd -- " + q(dir_) +
+                                " && umask 077 && { setsid " + line +
+                                " >>etcd.log 2>&1 </dev/null & echo $! >etcd.pid.tmp; } && "
+                                "mv -f etcd.pid.tmp etcd.pid && cat etcd.pid"));
+    });
+    events_.emit(spec_.address, CKE_LOG_INFO, "started etcd over SSH, pid " + pid);
+  }
+
+  void stop(int64_t timeout_ms) override {
+    const std::string result = with_session([&](ssh::Session& s) {
+      const std::string pid = running_pid(s);
+      if (pid.empty()) {
+        return std::string();
+      }
+      const int64_t tenths = std::max<int64_t>(timeout_ms / 100, 0);
+      // TERM, up to the timeout for it to go, then KILL.
+      return trimmed(run(
+          s,
+          "pid=" + pid +
+              "; kill -TERM $pid 2>/dev/null; i=0; while kill -0 $pid 2>/dev/null && [ $i -lt " +
+              std::to_string(tenths) +
+              " ]; do sleep 0.1; i=$((i+1)); done; if kill -0 $pid 2>/dev/null; then kill -KILL "
+              "$pid; while kill -0 $pid 2>/dev/null; do sleep 0.05; done; echo killed $pid; "
+              "else echo stopped $pid; fi",
+          std::chrono::milliseconds(timeout_ms) + settings_.command_timeout));
+    });
+    if (!result.empty()) {
+      events_.emit(spec_.address,
+                   result.rfind("killed", 0) == 0 && timeout_ms > 0 ? CKE_LOG_WARN : CKE_LOG_INFO,
+                   result.rfind("killed", 0) == 0 ? "killed etcd (" + result + ")"
+                                                  : "stopped etcd (" + result + ")");
+    }
+  }
+
+  sdk::MemberStatus inspect() override {
+    return with_session([&](ssh::Session& s) -> sdk::MemberStatus {
+      if (const std::string pid = running_pid(s); !pid.empty()) {
+        return {CKE_MEMBER_RUNNING, std::stoll(pid)};
+      }
+      const auto has_data =
+          s.exec("test -d " + q(dir_ + "/data/member"), "", settings_.command_timeout);
+      return {has_data.exit_status == 0 ? CKE_MEMBER_STOPPED : CKE_MEMBER_ABSENT, 0};
+    });
+  }
+
+  void wipe() override {
+    with_session([&](ssh::Session& s) {
+      if (!running_pid(s).empty()) {
+        throw sdk::Error(CKE_FAILED_PRECONDITION,
+                         "stop the member on " + spec_.address + " before wiping it");
+      }
+      run(s, "rm -rf -- " + q(dir_ + "/data"));
+    });
+  }
+
+  void stage_restore(const sdk::RestoreSpec& spec, sdk::Reader& snapshot) override {
+    with_session([&](ssh::Session& s) {
+      run(s, "mkdir -p -m 700 -- " + q(dir_) + " && rm -rf -- " + q(staged()));
+      const std::string file = dir_ + "/.restore-snapshot.db";
+      const uint64_t size = s.write_stream(
+          file, [&](std::span<uint8_t> buffer) { return snapshot.read(buffer); }, 0600);
+      // As the local runtime: a minute, and a minute per GiB.
+      const auto timeout = std::chrono::seconds(60) + std::chrono::seconds(60) * (size >> 30);
+      const auto result = s.exec("ETCDCTL_API=3 etcdctl snapshot restore " + q(file) + " " +
+                                     q("--name=" + spec.name) + " " +
+                                     q("--initial-cluster=" + spec.initial_cluster) + " " +
+                                     q("--initial-cluster-token=" + spec.cluster_token) + " " +
+                                     q("--initial-advertise-peer-urls=" + spec.peer_url) + " " +
+                                     q("--data-dir=" + staged()) + " 2>&1; status=$?; rm -f -- " +
+                                     q(file) + "; exit $status",
+                                 "", timeout);
+      if (result.exit_status != 0) {
+        s.exec("rm -rf -- " + q(staged()), "", settings_.command_timeout);
+        throw sdk::Error(CKE_INTERNAL, "etcdctl snapshot restore on " + spec_.address +
+                                           " failed (exit " + std::to_string(result.exit_status) +
+                                           "): " + result.out);
+      }
+    });
+  }
+
+  void discard_staged() override {
+    with_session([&](ssh::Session& s) { run(s, "rm -rf -- " + q(staged())); });
+  }
+
+  void swap_staged() override {
+    with_session([&](ssh::Session& s) {
+      if (!running_pid(s).empty()) {
+        throw sdk::Error(CKE_FAILED_PRECONDITION,
+                         "stop the member on " + spec_.address + " before swapping its data");
+      }
+      run(s, "cd -- " + q(dir_) +
+                 " && if [ -d data.restore ]; then if [ -d data ]; then rm -rf "
+                 "data.old && mv data data.old; fi && mv data.restore data && sync .; fi");
+    });
+  }
+
+  void drop_previous() override {
+    with_session([&](ssh::Session& s) { run(s, "rm -rf -- " + q(dir_ + "/data.old")); });
+  }
+
+  void log_tail(size_t max_bytes, sdk::Writer& out) override {
+    const std::string text = with_session([&](ssh::Session& s) {
+      return s
+          .exec("tail -c " + std::to_string(max_bytes) + " -- " + q(dir_ + "/etcd.log") +
+                    " 2>/dev/null",
+                "", settings_.command_timeout)
+          .out;
+    });
+    out.write({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+  }
+
+  std::string etcd_version() override {
+    return with_session([&](ssh::Session& s) {
+      const auto result = s.exec("etcd --version", "", settings_.command_timeout);
+      const std::string version = runtime_local::parse_etcd_version(result.out);
+      if (version.empty()) {
+        throw sdk::Error(CKE_NOT_FOUND, "node " + spec_.address +
+                                            ": etcd --version did not print \"etcd Version: …\" "
+                                            "(is etcd installed there?)");
+      }
+      return version;
+    });
+  }
+
+ private:
+  static std::string q(const std::string& text) { return shell_quote(text); }
+  [[nodiscard]] std::string staged() const { return dir_ + "/data.restore"; }
+
+  static std::string parent_of(const std::string& path) { return path.substr(0, path.rfind('/')); }
+
+  static std::string trimmed(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+      text.pop_back();
+    }
+    return text;
+  }
+
+  static void check_relative(const std::string& path) {
+    bool valid = !path.empty() && path.front() != '/';
+    size_t start = 0;
+    while (valid && start <= path.size()) {
+      const size_t end = std::min(path.find('/', start), path.size());
+      const std::string part = path.substr(start, end - start);
+      valid = !part.empty() && part != "." && part != "..";
+      start = end + 1;
+    }
+    if (!valid) {
+      throw sdk::Error(CKE_INVALID_ARGUMENT,
+                       "refusing to write \"" + path + "\": not a plain relative path");
+    }
+  }
+
+  // Runs `script`; a non-zero exit is an error naming the node and what the script said.
+  std::string run(ssh::Session& s, const std::string& script,
+                  std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
+    const auto result = s.exec(script, "", timeout.value_or(settings_.command_timeout));
+    if (result.exit_status != 0) {
+      throw sdk::Error(CKE_UNAVAILABLE, "node " + spec_.address + ": a command failed (exit " +
+                                            std::to_string(result.exit_status) +
+                                            "): " + trimmed(result.err + result.out));
+    }
+    return result.out;
+  }
+
+  // The pid in etcd.pid when that process lives, is no zombie, and runs this member's data.
+  std::string running_pid(ssh::Session& s) {
+    const std::string marker = "--data-dir=" + dir_ + "/data";
+    const auto result =
+        s.exec("pid=$(cat -- " + q(dir_ + "/etcd.pid") +
+                   " 2>/dev/null) && [ -n \"$pid\" ] && [ -r /proc/$pid/cmdline ] && "
+                   "[ \"$(cut -d' ' -f3 /proc/$pid/stat 2>/dev/null)\" != Z ] && "
+                   "tr '\\0' '\\n' </proc/$pid/cmdline | grep -qxF -- " +
+                   q(marker) + " && echo $pid",
+               "", settings_.command_timeout);
+    return result.exit_status == 0 ? trimmed(result.out) : std::string();
+  }
+
+  // One call at a time per node, on its connection; a broken connection is dropped, so the
+  // next call connects again.
+  template <class Body>
+  std::invoke_result_t<Body&, ssh::Session&> with_session(Body&& body) {
+    const std::lock_guard lock(mutex_);
+    if (session_ && !session_->alive()) {
+      session_.reset();
+    }
+    if (!session_) {
+      ssh::Target target = settings_.base;
+      target.host = spec_.address;
+      target.user = spec_.user;
+      session_ = std::make_unique<ssh::Session>(target);
+    }
+    try {
+      return body(*session_);
+    } catch (const sdk::Error& e) {
+      if (e.code() == CKE_UNAVAILABLE || e.code() == CKE_DEADLINE_EXCEEDED) {
+        session_.reset();
+      }
+      throw;
+    }
+  }
+
+  sdk::NodeSpec spec_;
+  const Settings& settings_;
+  sdk::EventSink events_;
+  std::string dir_;
+  std::mutex mutex_;
+  std::unique_ptr<ssh::Session> session_;
+};
+
+class SshRuntime final : public sdk::Runtime {
+ public:
+  SshRuntime(std::string_view config_json, sdk::EventSink events)
+      : settings_(parse_settings(config_json)), events_(events) {}
+
+  std::unique_ptr<sdk::Node> open_node(const sdk::NodeSpec& spec) override {
+    return std::make_unique<SshNode>(spec, settings_, events_);
+  }
+
+ private:
+  Settings settings_;
+  sdk::EventSink events_;
+};
+
+}  // namespace
+}  // namespace cke::plugins::runtime_ssh
+
+CKE_PLUGINS(cke::sdk::runtime_plugin<cke::plugins::runtime_ssh::SshRuntime>(
+    {"ssh", "1.0.0", "etcd members on their own nodes, over SSH (libssh)",
+     cke::plugins::runtime_ssh::kSchema}))
