@@ -54,7 +54,8 @@ void fill_members(const controller::StatusSnapshot& snapshot,
       member->add_client_urls(cluster::client_url(*snapshot.config, m.address));
     }
     member->set_is_learner(m.is_learner);
-    member->set_runtime_state(state_name(m.runtime.state));
+    // A runtime that could not be asked (an unreachable node) knows nothing: say so.
+    member->set_runtime_state(m.runtime_known ? state_name(m.runtime.state) : "unknown");
     member->set_pid(m.runtime.pid);
     member->set_healthy(m.reachable && m.in_member_list && snapshot.observed.quorum_write_ok);
     member->set_in_sync(m.in_sync);

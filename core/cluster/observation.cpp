@@ -50,7 +50,8 @@ void in_parallel(size_t count, const Body& body) {
 }  // namespace
 
 bool MemberObservation::serving() const {
-  return runtime.state == plugin::MemberState::running && reachable && in_sync;
+  // A member whose runtime cannot be asked (its node's SSH is down) may still serve: etcd says.
+  return (runtime.state == plugin::MemberState::running || !runtime_known) && reachable && in_sync;
 }
 
 bool MemberObservation::data_lost() const {
@@ -142,7 +143,7 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
     }
   };
   const auto status_of = [&](MemberObservation& m) -> std::optional<etcdserverpb::StatusResponse> {
-    if (m.runtime.state != plugin::MemberState::running) {
+    if (m.runtime_known && m.runtime.state != plugin::MemberState::running) {
       return std::nullopt;
     }
     const auto deadline = std::chrono::steady_clock::now() + kObserveDeadline;

@@ -334,7 +334,9 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
   std::string outdated_because;
   for (const auto& m : observed.members) {
     std::string because = restart_reason(m, state.member_record(m.address), parameters);
-    if (listed(m) && m.serving() && !because.empty() &&
+    // A member whose node cannot be reached (runtime unknown) cannot be restarted now; the
+    // others need not wait for it.
+    if (listed(m) && m.serving() && m.runtime_known && !because.empty() &&
         (outdated == nullptr || outdated->is_leader)) {
       outdated = &m;
       outdated_because = std::move(because);
@@ -361,8 +363,8 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
   // serves them where it answers (a certificate replaced behind cke's back counts), else as cke
   // recorded issuing them.
   for (const auto& m : observed.members) {
-    if (!listed(m)) {
-      continue;
+    if (!listed(m) || !m.runtime_known) {
+      continue;  // new files need the node's runtime
     }
     const auto* record = state.member_record(m.address);
     const auto served = m.first_expiring_certificate();

@@ -81,7 +81,7 @@ YAML
 # with a temporary key. Members still share this machine and its file system, so each member's
 # directory is the same path cke would use locally.
 E2E_SSH_PORT=18022
-E2E_SSHD_PIDS=""
+declare -A E2E_SSHD_PID=()
 start_node_sshds() {
   local ssh=$E2E_DIR/node-ssh node
   mkdir -p "$ssh"
@@ -106,22 +106,29 @@ PermitRootLogin prohibit-password
 StrictModes no
 Subsystem sftp /usr/lib/openssh/sftp-server
 CONF
-    /usr/sbin/sshd -D -e -f "$ssh/sshd_config_$node" >>"$ssh/sshd_$node.log" 2>&1 &
-    E2E_SSHD_PIDS="$E2E_SSHD_PIDS $!"
+    start_node_sshd "$node"
   done
   printf '{"port": %s, "identity_file": "%s", "known_hosts": "%s"}\n' "$E2E_SSH_PORT" \
     "$ssh/user_key" "$ssh/known_hosts" >"$ssh/runtime.json"
-  for node in $NODE1 $NODE2 $NODE3; do
-    wait_until 20 "sshd on $node:$E2E_SSH_PORT" sshd_listens "$node"
-  done
+}
+# start_node_sshd ADDRESS / stop_node_sshd ADDRESS: one node's sshd (the node "reachable" or not).
+start_node_sshd() {
+  /usr/sbin/sshd -D -e -f "$E2E_DIR/node-ssh/sshd_config_$1" >>"$E2E_DIR/node-ssh/sshd_$1.log" 2>&1 &
+  E2E_SSHD_PID[$1]=$!
+  wait_until 20 "sshd on $1:$E2E_SSH_PORT" sshd_listens "$1"
+}
+stop_node_sshd() {
+  local pid=${E2E_SSHD_PID[$1]:-}
+  # Its connections too (sshd serves each in a child of its own), as when the node goes away.
+  # Members are not among them: they run in sessions of their own.
+  [ -z "$pid" ] || pkill -TERM -P "$pid" 2>/dev/null || true
+  if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null || true; fi
+  E2E_SSHD_PID[$1]=""
 }
 sshd_listens() { (exec 3<>"/dev/tcp/$1/$E2E_SSH_PORT") 2>/dev/null; }
 stop_node_sshds() {
-  local pid
-  for pid in $E2E_SSHD_PIDS; do
-    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  done
-  E2E_SSHD_PIDS=""
+  local node
+  for node in "${!E2E_SSHD_PID[@]}"; do stop_node_sshd "$node"; done
 }
 # The flags that make cke use the test's runtime.
 runtime_flags() {

@@ -520,3 +520,21 @@ TEST(EtcdbackupCertificate, NoneWithoutAPvcOrWhenDisabled) {
 }
 
 }  // namespace etcdbackup_certificate
+
+// A member that serves while its node's runtime cannot be asked (the ssh runtime with the node's
+// sshd down): it is neither restarted nor given new certificates, and the others do not wait.
+TEST(DecisionTable, AServingMemberWhoseNodeCannotBeReachedIsSkipped) {
+  auto observed = observation({{voter(n1), voter(n2), voter(n3)}, true, true, n1});
+  observed.members[1].runtime_known = false;
+  const auto config = config_with({n1, n2, n3});
+  auto d = decide(config, started_with_other_parameters({n2, n3}), observed);
+  ASSERT_TRUE(d.operation) << d.detail;
+  EXPECT_EQ(cke::ops::operation_name(*d.operation), "restart-member");
+  EXPECT_EQ(cke::ops::operation_targets(*d.operation), std::vector<std::string>{n3});
+  d = decide(config, started_with_other_parameters({n2}), observed);
+  EXPECT_FALSE(d.operation) << d.detail;
+  auto near_expiry = bootstrapped({n1, n2, n3});
+  near_expiry.member_record_for(n2).certificates_expire_at = 1'000'001;
+  d = decide(config, near_expiry, observed);
+  EXPECT_FALSE(d.operation) << d.detail;
+}
