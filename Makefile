@@ -47,6 +47,7 @@ test: build build-checks kube-apiserver
 bench: build
 	build/bench/compress_bench
 	bench/bootstrap_bench.sh
+	bench/ssh_bootstrap_bench.sh
 	bench/backup_bench.sh 100
 	bench/backup_bench.sh 1024
 	bench/repair_bench.sh 0
