@@ -244,7 +244,14 @@ class SshNode final : public sdk::Node {
   }
 
   std::string etcd_version() override {
-    return with_session([&](ssh::Session& s) {
+    // cke asks on every pass; `etcd --version` on the node is a process start there, so the
+    // answer is kept a minute (a package upgrade is noticed within it).
+    const std::lock_guard lock(version_mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (!version_.empty() && now < version_checked_ + std::chrono::minutes(1)) {
+      return version_;
+    }
+    version_ = with_session([&](ssh::Session& s) {
       const auto result = s.exec("etcd --version", "", settings_.command_timeout);
       const std::string version = runtime_local::parse_etcd_version(result.out);
       if (version.empty()) {
@@ -254,6 +261,8 @@ class SshNode final : public sdk::Node {
       }
       return version;
     });
+    version_checked_ = now;
+    return version_;
   }
 
  private:
@@ -339,6 +348,10 @@ class SshNode final : public sdk::Node {
   std::string dir_;
   std::mutex mutex_;
   std::unique_ptr<ssh::Session> session_;
+  // etcd_version()'s answer, kept a minute.
+  std::mutex version_mutex_;  // taken before mutex_, never after
+  std::string version_;
+  std::chrono::steady_clock::time_point version_checked_{};
 };
 
 class SshRuntime final : public sdk::Runtime {
