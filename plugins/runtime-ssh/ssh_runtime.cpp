@@ -108,7 +108,7 @@ class SshNode final : public sdk::Node {
     check_relative(relative_path);
     const std::string path = dir_ + "/" + relative_path;
     with_session([&](ssh::Session& s) {
-      run(s, "mkdir -p -m 700 -- " + shell_quote(parent_of(path)));
+      s.make_directories(parent_of(path), 0700);
       s.write_file(path, {reinterpret_cast<const char*>(data.data()), data.size()},
                    static_cast<int>(mode));
     });

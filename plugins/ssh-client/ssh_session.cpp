@@ -19,9 +19,6 @@ struct ChannelFree {
     ssh_channel_free(c);
   }
 };
-struct SftpFree {
-  void operator()(sftp_session s) const { sftp_free(s); }
-};
 struct SftpFileFree {
   void operator()(sftp_file f) const { sftp_close(f); }
 };
@@ -49,6 +46,40 @@ std::string shell_quote(const std::string& text) {
   return quoted + "'";
 }
 
+void Session::SftpFree::operator()(sftp_session s) const { sftp_free(s); }
+
+sftp_session Session::sftp() {
+  if (!sftp_) {
+    sftp_.reset(sftp_new(session_.get()));
+    if (!sftp_ || sftp_init(sftp_.get()) != SSH_OK) {
+      sftp_.reset();
+      fail(CKE_UNAVAILABLE, std::string("cannot start SFTP: ") + ssh_get_error(session_.get()));
+    }
+  }
+  return sftp_.get();
+}
+
+void Session::make_directories(const std::string& path, int mode) {
+  sftp_session sftp = this->sftp();
+  for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    const std::string prefix = slash == std::string::npos ? path : path.substr(0, slash);
+    if (sftp_mkdir(sftp, prefix.c_str(), static_cast<mode_t>(mode)) != 0) {
+      // OpenSSH answers a plain failure for an existing name: look at what is there.
+      const sftp_attributes attributes = sftp_stat(sftp, prefix.c_str());
+      const bool directory =
+          attributes != nullptr && attributes->type == SSH_FILEXFER_TYPE_DIRECTORY;
+      sftp_attributes_free(attributes);
+      if (!directory) {
+        fail(CKE_UNAVAILABLE,
+             "cannot create the directory " + prefix + ": " + ssh_get_error(session_.get()));
+      }
+    }
+    if (slash == std::string::npos) {
+      return;
+    }
+  }
+}
+
 void Session::SessionFree::operator()(ssh_session s) const {
   ssh_disconnect(s);
   ssh_free(s);
@@ -65,6 +96,10 @@ Session::Session(Target target) : target_(std::move(target)), session_(ssh_new()
   ssh_options_set(s, SSH_OPTIONS_PORT, &target_.port);
   ssh_options_set(s, SSH_OPTIONS_USER, target_.user.c_str());
   ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
+  // Small requests and answers back to back: Nagle's algorithm would hold each for a delayed
+  // ACK (tens of milliseconds per command).
+  const int yes = 1;
+  ssh_options_set(s, SSH_OPTIONS_NODELAY, &yes);
   // Only what this target says: no ~/.ssh/config, and host keys from its own known_hosts file
   // alone (the global one could vouch for a key the operator never saw).
   ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
@@ -230,15 +265,12 @@ void Session::write_file(const std::string& path, const std::string& content, in
 uint64_t Session::write_stream(const std::string& path,
                                const std::function<size_t(std::span<uint8_t>)>& read, int mode) {
   ssh_session s = session_.get();
-  const std::unique_ptr<sftp_session_struct, SftpFree> sftp(sftp_new(s));
-  if (!sftp || sftp_init(sftp.get()) != SSH_OK) {
-    fail(CKE_UNAVAILABLE, std::string("cannot start SFTP: ") + ssh_get_error(s));
-  }
+  sftp_session sftp = this->sftp();
   const std::string temporary = dirname_of(path) + "/.cke-" + random_hex(8) + ".tmp";
   uint64_t total = 0;
   try {
-    const std::unique_ptr<sftp_file_struct, SftpFileFree> file(sftp_open(
-        sftp.get(), temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL, static_cast<mode_t>(mode)));
+    const std::unique_ptr<sftp_file_struct, SftpFileFree> file(
+        sftp_open(sftp, temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL, static_cast<mode_t>(mode)));
     if (!file) {
       fail(CKE_UNAVAILABLE, "cannot create " + temporary + ": " + ssh_get_error(s));
     }
@@ -255,19 +287,19 @@ uint64_t Session::write_stream(const std::string& path,
     }
     // The umask may have narrowed the mode it was created with; and the data must be on disk
     // before the rename makes it the file.
-    sftp_chmod(sftp.get(), temporary.c_str(), static_cast<mode_t>(mode));
+    sftp_chmod(sftp, temporary.c_str(), static_cast<mode_t>(mode));
     if (sftp_fsync(file.get()) != 0) {
       fail(CKE_UNAVAILABLE, "cannot fsync " + temporary + " (the server lacks fsync@openssh.com)");
     }
   } catch (...) {
-    sftp_unlink(sftp.get(), temporary.c_str());
+    sftp_unlink(sftp, temporary.c_str());
     throw;
   }
   // SFTP version 3 cannot rename over an existing file; rename(2) on the node can.
   const auto moved = exec("mv -f -- " + shell_quote(temporary) + " " + shell_quote(path) +
                           " && sync -- " + shell_quote(dirname_of(path)));
   if (moved.exit_status != 0) {
-    sftp_unlink(sftp.get(), temporary.c_str());
+    sftp_unlink(sftp, temporary.c_str());
     fail(CKE_UNAVAILABLE, "cannot rename " + temporary + " to " + path + ": " + moved.err);
   }
   return total;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <libssh/libssh.h>
+#include <libssh/sftp.h>
 
 #include <chrono>
 #include <cstdint>
@@ -55,6 +56,10 @@ class Session {
   uint64_t write_stream(const std::string& path,
                         const std::function<size_t(std::span<uint8_t>)>& read, int mode);
 
+  // Creates `path` and its missing parents with `mode` (over SFTP, no process on the node);
+  // an existing directory is left as it is.
+  void make_directories(const std::string& path, int mode);
+
   // Whether the connection still works (a dropped one is reconnected by the caller).
   [[nodiscard]] bool alive() const;
   [[nodiscard]] const Target& target() const { return target_; }
@@ -63,6 +68,13 @@ class Session {
   struct SessionFree {
     void operator()(ssh_session s) const;
   };
+  struct SftpFree {
+    void operator()(sftp_session s) const;
+  };
+
+  // The connection's SFTP session, started on first use and kept: each start is a process on
+  // the node.
+  sftp_session sftp();
 
   [[noreturn]] void fail(int32_t code, const std::string& what) const;
   void check_host_key();
@@ -70,6 +82,7 @@ class Session {
 
   Target target_;
   std::unique_ptr<ssh_session_struct, SessionFree> session_;
+  std::unique_ptr<sftp_session_struct, SftpFree> sftp_;  // destroyed before session_
 };
 
 // `text` as one word of a POSIX shell command line: '…' with each ' written as '\''.
