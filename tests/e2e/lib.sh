@@ -93,11 +93,21 @@ start_node_sshds() {
   for node in $NODE1 $NODE2 $NODE3; do
     ssh-keygen -q -t ed25519 -N '' -C "$node" -f "$ssh/host_key_$node" || fail "ssh-keygen failed"
     echo "[$node]:$E2E_SSH_PORT $(cut -d' ' -f1,2 "$ssh/host_key_$node.pub")" >>"$ssh/known_hosts"
-    cat >"$ssh/sshd_config_$node" <<CONF
-Port $E2E_SSH_PORT
-ListenAddress $node
-HostKey $ssh/host_key_$node
-AuthorizedKeysFile $ssh/authorized_keys
+    write_sshd_config "$ssh/sshd_config_$node" "$node" "$E2E_SSH_PORT" "$ssh/host_key_$node" \
+      "$ssh/authorized_keys"
+    start_node_sshd "$node"
+  done
+  printf '{"port": %s, "identity_file": "%s", "known_hosts": "%s"}\n' "$E2E_SSH_PORT" \
+    "$ssh/user_key" "$ssh/known_hosts" >"$ssh/runtime.json"
+}
+# write_sshd_config FILE ADDRESS PORT HOST_KEY AUTHORIZED_KEYS: a foreground sshd for tests, key
+# logins only (root included), with Debian's SFTP server.
+write_sshd_config() {
+  cat >"$1" <<CONF
+Port $3
+ListenAddress $2
+HostKey $4
+AuthorizedKeysFile $5
 PidFile none
 UsePAM no
 PasswordAuthentication no
@@ -106,10 +116,6 @@ PermitRootLogin prohibit-password
 StrictModes no
 Subsystem sftp /usr/lib/openssh/sftp-server
 CONF
-    start_node_sshd "$node"
-  done
-  printf '{"port": %s, "identity_file": "%s", "known_hosts": "%s"}\n' "$E2E_SSH_PORT" \
-    "$ssh/user_key" "$ssh/known_hosts" >"$ssh/runtime.json"
 }
 # start_node_sshd ADDRESS / stop_node_sshd ADDRESS: one node's sshd (the node "reachable" or not).
 start_node_sshd() {

@@ -34,19 +34,7 @@ sshd_listens() {
   return 1
 }
 start_sshd() { # HOST_KEY
-  cat >"$ssh_dir/sshd_config" <<CONF
-Port $PORT
-ListenAddress $ADDRESS
-HostKey $1
-AuthorizedKeysFile $ssh_dir/authorized_keys
-PidFile none
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-StrictModes no
-Subsystem sftp /usr/lib/openssh/sftp-server
-CONF
+  write_sshd_config "$ssh_dir/sshd_config" "$ADDRESS" "$PORT" "$1" "$ssh_dir/authorized_keys"
   "$SSHD" -D -e -f "$ssh_dir/sshd_config" >>"$ssh_dir/sshd.log" 2>&1 &
   SSHD_PID=$!
   wait_until 20 "sshd to listen on $ADDRESS:$PORT" sshd_listens
