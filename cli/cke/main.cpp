@@ -22,6 +22,7 @@
 #include "cli/common/duration.hpp"
 #include "cli/common/go_flags.hpp"
 #include "core/api/api_service.hpp"
+#include "core/backup/kubernetes_method.hpp"
 #include "core/backup/scheduler.hpp"
 #include "core/common/atomic_file.hpp"
 #include "core/common/error.hpp"
@@ -29,6 +30,7 @@
 #include "core/common/text_file.hpp"
 #include "core/controller/controller.hpp"
 #include "core/controller/decision.hpp"
+#include "core/pki/backup_client.hpp"
 #include "core/plugin/cert_backend.hpp"
 #include "core/plugin/registry.hpp"
 #include "core/plugin/runtime.hpp"
@@ -182,7 +184,16 @@ int run(const Options& options) {
   }
 
   cke::publish::Publishing publishing(registry, clock);
-  cke::controller::Controller controller(env, pass_interval(options), &publishing);
+  // The Kubernetes backup method's objects: built here, above the controller, from etcdbackup's
+  // certificate (read only while the method is in use) and the members' server CA.
+  const auto backup_objects = [&](const cke::config::ClusterConfig& config) {
+    if (cke::config::kubernetes_backup_publisher(config) == nullptr) {
+      return cke::backup::etcdbackup_object_set(config, std::nullopt, "");
+    }
+    return cke::backup::etcdbackup_object_set(config, cke::pki::load_backup_client(data_dir),
+                                              issuer.server_ca());
+  };
+  cke::controller::Controller controller(env, pass_interval(options), &publishing, backup_objects);
   if (!options.cluster_file.empty()) {
     const std::string yaml = read_file(options.cluster_file);
     std::vector<std::string> warnings;

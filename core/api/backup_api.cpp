@@ -13,6 +13,7 @@
 #include "core/backup/trailer_check.hpp"
 #include "core/common/error.hpp"
 #include "core/ops/restore.hpp"
+#include "core/pki/backup_client.hpp"
 #include "core/plugin/compressor.hpp"
 #include "core/stream/pipe.hpp"
 
@@ -42,7 +43,7 @@ std::shared_ptr<plugin::Storage> ApiService::backup_storage() {
   if (!snapshot.config) {
     throw Error("no cluster yet: apply one with ckecli cluster set FILE", CKE_FAILED_PRECONDITION);
   }
-  if (backup::kubernetes_backup_publisher(*snapshot.config) != nullptr) {
+  if (config::kubernetes_backup_publisher(*snapshot.config) != nullptr) {
     throw Error(
         "the Kubernetes backup method is in use: etcdbackup keeps the backups on the "
         "PersistentVolumeClaim " +
@@ -60,7 +61,7 @@ std::optional<backup::EtcdbackupProxy> ApiService::etcdbackup_proxy() {
   if (!snapshot.config) {
     return std::nullopt;
   }
-  const auto* publisher = backup::kubernetes_backup_publisher(*snapshot.config);
+  const auto* publisher = config::kubernetes_backup_publisher(*snapshot.config);
   if (publisher == nullptr) {
     return std::nullopt;
   }
@@ -168,13 +169,13 @@ grpc::Status ApiService::BackupManifests(grpc::ServerContext*,
                                          v1::BackupManifestsResponse* response) {
   return handle([&] {
     const auto snapshot = controller_.status();
-    if (!snapshot.config || !backup::etcdbackup_wanted(*snapshot.config)) {
+    if (!snapshot.config || !config::etcdbackup_wanted(*snapshot.config)) {
       throw Error(
           "the Kubernetes backup method is not configured: set etcd_backup.enabled and "
           "etcd_backup.pvc_name in cluster.yml and apply it with ckecli cluster set FILE",
           CKE_FAILED_PRECONDITION);
     }
-    const auto client = backup::load_backup_client(env_.data_dir());
+    const auto client = pki::load_backup_client(env_.data_dir());
     if (!client) {
       throw Error(
           "cke has not issued etcdbackup's certificate yet (it does once the cluster is healthy "

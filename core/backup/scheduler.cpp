@@ -7,7 +7,6 @@
 #include <thread>
 
 #include "core/backup/catalog.hpp"
-#include "core/backup/kubernetes_method.hpp"
 #include "core/common/cron.hpp"
 #include "core/common/test_hooks.hpp"
 
@@ -38,7 +37,7 @@ bool BackupScheduler::tick() {
   const auto status = controller_.status();
   // With a Kubernetes API, etcdbackup's CronJob takes them (kubernetes_method.hpp).
   if (!status.config || !status.config->etcd_backup.enabled ||
-      kubernetes_backup_publisher(*status.config) != nullptr) {
+      config::kubernetes_backup_publisher(*status.config) != nullptr) {
     return false;
   }
   const auto& settings = status.config->etcd_backup;

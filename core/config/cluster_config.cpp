@@ -14,6 +14,22 @@
 namespace cke::config {
 std::string default_etcdbackup_image() { return std::string("etcdbackup:") + CKE_VERSION; }
 
+bool etcdbackup_wanted(const ClusterConfig& config) {
+  return config.etcd_backup.enabled && !config.etcd_backup.pvc_name.empty();
+}
+
+const PublisherConfig* kubernetes_backup_publisher(const ClusterConfig& config) {
+  if (!etcdbackup_wanted(config)) {
+    return nullptr;
+  }
+  for (const auto& publisher : config.publishers) {
+    if (publisher.plugin == "kubernetes") {
+      return &publisher;
+    }
+  }
+  return nullptr;
+}
+
 namespace {
 
 // Walks the YAML tree with the path of the current node, so every error and warning can name

@@ -74,6 +74,16 @@ struct ClusterConfig {
   [[nodiscard]] std::vector<Node> control_plane() const;
 };
 
+// etcd_backup is enabled with a pvc_name: etcdbackup's objects exist (cke keeps them with a
+// Kubernetes API, `ckecli etcd backup manifests` prints them in any case), and so do user
+// `backup` and its certificate.
+bool etcdbackup_wanted(const ClusterConfig& config);
+
+// The publisher whose API server keeps the Kubernetes backup method's objects: the first of
+// cluster.yml's publishers with plugin "kubernetes", when etcdbackup_wanted(). nullptr: the
+// method is not in use, and cke takes scheduled backups itself.
+const PublisherConfig* kubernetes_backup_publisher(const ClusterConfig& config);
+
 struct ParsedConfig {
   ClusterConfig config;
   std::vector<std::string> warnings;  // unknown keys, ignored settings: "options.foo: unknown key"

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "core/backup/kubernetes_method.hpp"
 #include "core/common/error.hpp"
 #include "core/ops/run.hpp"
 #include "core/publish/endpoint_set.hpp"
@@ -51,8 +50,11 @@ void check_membership_step(const config::ClusterConfig& config,
 }  // namespace
 
 Controller::Controller(cluster::Environment& env, std::chrono::milliseconds interval,
-                       publish::Publishing* publishing)
-    : env_(env), interval_(interval), publishing_(publishing) {
+                       publish::Publishing* publishing, ObjectSetSource object_sets)
+    : env_(env),
+      interval_(interval),
+      publishing_(publishing),
+      object_sets_(std::move(object_sets)) {
   state::State s = env_.store().load();
   // An operation recorded as running when cke stopped was interrupted; it is decided again.
   bool changed = false;
@@ -168,7 +170,7 @@ std::vector<std::string> Controller::set_cluster(const std::string& yaml, const 
                                                  bool force) {
   auto parsed = config::parse_cluster_config(yaml, source);  // throws before anything changes
   const auto& backup = parsed.config.etcd_backup;
-  if (backup::kubernetes_backup_publisher(parsed.config) != nullptr) {
+  if (config::kubernetes_backup_publisher(parsed.config) != nullptr) {
     if (backup.storage_plugin != "local" || !backup.storage_config.empty()) {
       parsed.warnings.push_back(source +
                                 ": etcd_backup.storage: etcdbackup stores the backups in the "
@@ -244,14 +246,10 @@ bool Controller::pass() {
   env_.describe_nodes(config.nodes);
   const auto observed = cluster::observe(env_, config, observed_addresses(config, s));
   if (publishing_ != nullptr) {
-    const auto* backup_publisher = backup::kubernetes_backup_publisher(config);
-    publishing_->offer(
-        config.publishers, publish::endpoint_set(config, observed),
-        backup_publisher != nullptr
-            ? backup::etcdbackup_object_set(config, backup::load_backup_client(env_.data_dir()),
-                                            env_.issuer().server_ca())
-            : backup::etcdbackup_object_set(config, std::nullopt, ""),
-        backup_publisher != nullptr ? backup_publisher->name : "");
+    const auto* backup_publisher = config::kubernetes_backup_publisher(config);
+    publishing_->offer(config.publishers, publish::endpoint_set(config, observed),
+                       object_sets_ ? object_sets_(config) : plugin::ObjectSet{},
+                       backup_publisher != nullptr ? backup_publisher->name : "");
   }
   const Decision decision = decide(config, s, observed);
   {

@@ -30,14 +30,20 @@ struct StatusSnapshot {
   cluster::ClusterObservation observed;
 };
 
+// The objects of cluster.yml's object sets (the Kubernetes backup method's), for the publisher
+// that keeps them; given by the layer above, which knows how to make them.
+using ObjectSetSource = std::function<plugin::ObjectSet(const config::ClusterConfig&)>;
+
 class Controller {
  public:
   // `interval`: the time between passes once the cluster is settled (passes come every 200 ms
   // while something is moving), so a failure is acted on within one interval.
-  // `publishing`, when given, is offered the endpoint set of every pass.
+  // `publishing`, when given, is offered the endpoint set of every pass, and `object_sets`'
+  // objects for config::kubernetes_backup_publisher.
   explicit Controller(cluster::Environment& env,
                       std::chrono::milliseconds interval = kDefaultPassInterval,
-                      publish::Publishing* publishing = nullptr);
+                      publish::Publishing* publishing = nullptr,
+                      ObjectSetSource object_sets = nullptr);
 
   // Runs passes until `stop` is requested.
   void run(const std::stop_token& stop);
@@ -84,6 +90,7 @@ class Controller {
   cluster::Environment& env_;
   std::chrono::milliseconds interval_;
   publish::Publishing* publishing_;
+  ObjectSetSource object_sets_;
   std::mutex operation_mutex_;  // one operation at a time (loop passes and API changes)
   mutable std::mutex data_mutex_;
   state::State state_;

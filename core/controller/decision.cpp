@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "core/backup/kubernetes_method.hpp"
 #include "core/cluster/member_command.hpp"
 #include "core/ops/space.hpp"
 
@@ -406,7 +405,7 @@ Decision decide(const config::ClusterConfig& config, const state::State& state,
   }
   // 12. The Kubernetes backup method's client certificate: issued once the method is in use,
   // renewed with less than a third of its lifetime left.
-  if (backup::etcdbackup_wanted(config) && state.auth_enabled) {
+  if (config::etcdbackup_wanted(config) && state.auth_enabled) {
     const int64_t not_after = state.backup_certificate_expires_at;
     const int64_t lifetime = std::max<int64_t>(not_after - state.backup_certificate_issued_at, 0);
     if (not_after == 0 || observed.observed_at >= not_after - lifetime / 3) {

@@ -6,10 +6,10 @@
 
 #include <algorithm>
 
-#include "core/backup/kubernetes_method.hpp"
 #include "core/common/test_hooks.hpp"
 #include "core/ops/membership.hpp"
 #include "core/ops/run.hpp"
+#include "core/pki/backup_client.hpp"
 #include "core/pki/revocation.hpp"
 
 namespace cke::ops {
@@ -17,7 +17,7 @@ namespace cke::ops {
 void run(Context& ctx, const IssueBackupCertificate& /*op*/) {
   auto client = serving_client(ctx);
   auto& env = ctx.env;
-  const std::string user = backup::kBackupUser;
+  const std::string user = pki::kBackupUser;
   if (!client->user_get(user)) {
     client->user_add(user);
     env.failpoint("backup-certificate.after-user");
@@ -28,10 +28,10 @@ void run(Context& ctx, const IssueBackupCertificate& /*op*/) {
     client->user_grant_role(user, "root");
   }
   // A test hook shortens the lifetime so that a test sees a renewal.
-  const std::chrono::seconds ttl(test_hook_number("CKE_TEST_BACKUP_CERT_TTL_SECONDS", 10,
-                                                  backup::kBackupCertificateTtl.count()));
+  const std::chrono::seconds ttl(
+      test_hook_number("CKE_TEST_BACKUP_CERT_TTL_SECONDS", 10, pki::kBackupCertificateTtl.count()));
   const auto issued = env.issuer().client(user, ttl);
-  backup::save_backup_client(env.data_dir(), issued);
+  pki::save_backup_client(env.data_dir(), issued);
   env.failpoint("backup-certificate.after-save");
   const auto info = pki::certificate_info(issued.certificate_pem);
   pki::record_issued(ctx.state, user, issued, ctx.observed.observed_at);

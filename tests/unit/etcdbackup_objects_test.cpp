@@ -129,14 +129,14 @@ cke::config::ClusterConfig backup_config(bool enabled, const std::string& pvc_na
 
 TEST(KubernetesMethod, TheFirstKubernetesPublisherKeepsTheObjectsWhenEnabledWithAPvc) {
   const auto config = backup_config(true, "etcdbackup-pvc");
-  ASSERT_NE(cke::backup::kubernetes_backup_publisher(config), nullptr);
-  EXPECT_EQ(cke::backup::kubernetes_backup_publisher(config)->name, "k8s");
-  EXPECT_EQ(cke::backup::kubernetes_backup_publisher(backup_config(true, "")), nullptr);
-  EXPECT_EQ(cke::backup::kubernetes_backup_publisher(backup_config(false, "etcdbackup-pvc")),
+  ASSERT_NE(cke::config::kubernetes_backup_publisher(config), nullptr);
+  EXPECT_EQ(cke::config::kubernetes_backup_publisher(config)->name, "k8s");
+  EXPECT_EQ(cke::config::kubernetes_backup_publisher(backup_config(true, "")), nullptr);
+  EXPECT_EQ(cke::config::kubernetes_backup_publisher(backup_config(false, "etcdbackup-pvc")),
             nullptr);
   auto no_kubernetes = config;
   no_kubernetes.publishers.resize(1);
-  EXPECT_EQ(cke::backup::kubernetes_backup_publisher(no_kubernetes), nullptr);
+  EXPECT_EQ(cke::config::kubernetes_backup_publisher(no_kubernetes), nullptr);
 }
 
 TEST(KubernetesMethod, TheObjectSetNamesEveryKindAndIsEmptyWithoutACertificate) {
