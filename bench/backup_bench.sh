@@ -17,6 +17,7 @@ work=$(mktemp -d /tmp/cke-bbench-XXXXXX)
 nodes=(127.62.0.1 127.62.0.2 127.62.0.3)
 export CKE_SERVER="unix://$work/data/cke.sock"
 cke_pid=""
+source "$root/bench/bench_lib.sh"
 cleanup() {
   local status=$?
   [ $status -eq 0 ] || { echo "--- cke.log (tail)"; tail -n 20 "$work/cke.log"; } >&2
@@ -37,8 +38,7 @@ trap cleanup EXIT
 now() { date +%s.%N; }
 span() { echo "$2 - $1" | bc -l; }
 measure() { /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null; cat "$work/time"; }  # "seconds maxrss_kib"
-healthy() { [ "$(ckecli status -output=json 2>/dev/null | jq -r '.phase + " " + (.auth_enabled|tostring)')" = "healthy true" ]; }
-wait_healthy() { until healthy; do sleep 0.1; done; }
+wait_healthy() { wait_for status_is "healthy true"; }
 cke_kib() { awk "/^$1:/ {print \$2}" "/proc/$cke_pid/status"; }
 reset_cke_peak() { echo 5 > "/proc/$cke_pid/clear_refs"; }
 set_compressor() {
@@ -137,9 +137,9 @@ for node in "${nodes[@]}"; do
 done
 all="${nodes[0]}:2379,${nodes[1]}:2379,${nodes[2]}:2379"
 # The cluster serves once a linearizable read (which needs a quorum) succeeds.
-until etcdctl --endpoints="$all" --command-timeout=1s get /bench-probe >/dev/null 2>&1; do sleep 0.1; done
+wait_for etcdctl --endpoints="$all" --command-timeout=1s get /bench-probe >/dev/null
 h_serves=$(now)
-until etcdctl --endpoints="$all" --command-timeout=1s endpoint health >/dev/null 2>&1; do sleep 0.1; done
+wait_for etcdctl --endpoints="$all" --command-timeout=1s endpoint health >/dev/null
 h1=$(now)
 pkill -f "data-dir=$work/hand-" || true
 hand=$(span "$h0" "$h_serves")

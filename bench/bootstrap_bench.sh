@@ -6,6 +6,8 @@
 set -euo pipefail
 runs=${1:-5}
 bin=${CKE_BIN:-$(cd "$(dirname "$0")/../build/bin" && pwd)}
+source "$(dirname "$0")/bench_lib.sh"
+BENCH_POLL_S=0.02  # the poll interval is part of both figures: keep it small
 export PATH="$bin:$PATH" ETCDCTL_API=3
 nodes=(127.61.0.1 127.61.0.2 127.61.0.3)
 work=$(mktemp -d /tmp/cke-bench-XXXXXX)
@@ -41,9 +43,7 @@ for run in $(seq "$runs"); do
   t0=$(now)
   cke --data-dir "$data" --cluster "$work/cluster.yml" >"$work/cke-$run.log" 2>&1 &
   cke_pid=$!
-  until [ "$(ckecli status -output=json 2>/dev/null | jq -r '.phase + " " + (.auth_enabled|tostring)')" = "healthy true" ]; do
-    sleep 0.02
-  done
+  wait_for status_is "healthy true"
   t1=$(now)
 
   # Keep cke's member command lines and certificates for the hand-run; a root certificate too.
@@ -66,7 +66,7 @@ for run in $(seq "$runs"); do
     mapfile -t argv <"$work/argv-$node"
     "${argv[@]}" >"$work/hand-$node.log" 2>&1 &
   done
-  until etcdctl --endpoints="$endpoints" --command-timeout=1s endpoint health >/dev/null 2>&1; do sleep 0.02; done
+  wait_for etcdctl --endpoints="$endpoints" --command-timeout=1s endpoint health >/dev/null
   etcdctl --endpoints="$endpoints" user add root --no-password >/dev/null
   etcdctl --endpoints="$endpoints" user add kube-apiserver --no-password >/dev/null
   etcdctl --endpoints="$endpoints" role add kube-apiserver >/dev/null

@@ -16,6 +16,7 @@ nodes=(127.62.0.1 127.62.0.2 127.62.0.3 127.62.0.4 127.62.0.5)
 work=$(mktemp -d /tmp/cke-bench-XXXXXX)
 data=$work/data
 export CKE_SERVER="unix://$data/cke.sock"
+source "$root/bench/bench_lib.sh"
 cke_pid="" writer_pid=""
 cleanup() {
   if [ -n "$writer_pid" ]; then kill "$writer_pid" 2>/dev/null || true; fi
@@ -52,7 +53,6 @@ serving() {
   got=$(members | jq -r '[.[] | select(.id != "") | .address] | sort | join(",")')
   [ "$got" = "$want" ] && members | jq -e '[.[] | select(.id != "")] | all(.is_learner == false and .healthy and .in_sync)' >/dev/null
 }
-wait_for() { until "$@" 2>/dev/null; do sleep 0.05; done; }
 pid_of() { cat "$data/members/$1/etcd.pid"; }
 # kill_member ADDRESS: kill -9, then wait until the process is gone (a member with 1 GiB loaded
 # takes a moment to die, and holds its ports until it has).
@@ -66,7 +66,7 @@ kill_member() {
 cluster_yml 3
 start_cke
 wait_for serving "${nodes[@]:0:3}"
-until [ "$(ckecli status -output=json | jq -r .auth_enabled)" = true ]; do sleep 0.1; done
+wait_for status_is "healthy true"
 CERT=$(ckecli etcd root-issue)
 echo "$CERT" | jq -r .ca_certificate >"$work/ca.crt"
 echo "$CERT" | jq -r .certificate >"$work/root.crt"
@@ -102,9 +102,14 @@ t2=$(now)
 etcdctl --endpoints="$endpoints" member remove "$old_id" >/dev/null
 sleep_to_next_second() { sleep "0.$(printf '%03d' $((1000 - 10#$(date +%N | cut -c1-3))))"; }
 sleep_to_next_second  # the same peer URL re-added within the second gets the removed ID back
-until out=$(etcdctl --endpoints="$endpoints" member add "$victim" --learner \
-  --peer-urls="https://$victim:2380" 2>&1); do sleep 0.1; done
-new=$(echo "$out" | sed -n 's/^Member \([0-9a-f]*\) added.*/\1/p')
+add_learner() {
+  out=$(etcdctl --endpoints="$endpoints" member add "$victim" --learner --peer-urls="https://$victim:2380")
+}
+wait_for add_learner
+# The new ID from the member list: `member add` prints it with %16x, space-padded when its top
+# nibble is zero.
+new=$(etcdctl --endpoints="$endpoints" member list | awk -F', ' -v u="https://$victim:2380" '$4 == u {print $1}')
+[ -n "$new" ] || { echo "bench: the learner for $victim is not in the member list" >&2; exit 1; }
 initial=$(echo "$out" | sed -n 's/^ETCD_INITIAL_CLUSTER="\(.*\)"$/\1/p')
 mapfile -t argv <"$work/argv"
 for i in "${!argv[@]}"; do
@@ -119,7 +124,8 @@ leader_endpoint() {
   etcdctl --endpoints="$endpoints" endpoint status -w json |
     jq -r '.[] | select(.Status.leader == .Status.header.member_id) | .Endpoint'
 }
-until etcdctl --endpoints="$(leader_endpoint)" member promote "$new" >/dev/null 2>&1; do sleep 0.05; done
+promote() { etcdctl --endpoints="$(leader_endpoint)" member promote "$new" >/dev/null 2>&1; }
+wait_for promote
 in_sync() {
   local leader mine
   leader=$(etcdctl --endpoints="$endpoints" endpoint status -w json | jq '[.[].Status.header.revision] | max')
@@ -150,14 +156,14 @@ start_writer() {
   "$writer" "$(printf '%s:2379,' "${nodes[@]}")" "$work/ca.crt" "$work/root.crt" "$work/root.key" \
     /bench/ "$work/acked" >"$work/writer.out" 2>&1 &
   writer_pid=$!
-  until [ -s "$work/acked" ]; do sleep 0.05; done
+  wait_for test -s "$work/acked"
 }
 # stop_writer: sets outage_ms (not in a subshell: writer_pid must be cleared here).
 stop_writer() {
   kill "$writer_pid"; wait "$writer_pid"; writer_pid=""
   outage_ms=$(sed -n 's/.*longest outage \([0-9]*\) ms.*/\1/p' "$work/writer.out")
 }
-until [ "$(ckecli status -output=json | jq -r .phase)" = healthy ]; do sleep 0.1; done
+wait_for status_is "healthy true"
 start_writer
 t4=$(now)
 cluster_yml 5
@@ -170,14 +176,15 @@ t5=$(now)
 stop_writer
 printf '3 -> 5 -> 3: %.1f s, longest write outage %s ms (target <= 3000)\n' "$(elapsed "$t4" "$t5")" "$outage_ms"
 
-until [ "$(ckecli status -output=json | jq -r .phase)" = healthy ]; do sleep 0.1; done
+wait_for status_is "healthy true"
 restarts() { ckecli history --limit 0 -output=json | jq '[.[] | select(.operation == "restart-member" and .result == "ok")] | length'; }
 before=$(restarts)
 start_writer
 t6=$(now)
 cluster_yml 3 "--snapshot-count=50000"
 ckecli cluster set "$work/cluster.yml" >/dev/null
-until [ "$(restarts)" -ge $((before + 3)) ] && serving "${nodes[@]:0:3}"; do sleep 0.05; done
+restarted_all() { [ "$(restarts)" -ge $((before + 3)) ] && serving "${nodes[@]:0:3}"; }
+wait_for restarted_all
 t7=$(now)
 stop_writer
 printf 'rolling restart of 3 members: %.1f s, longest write outage %s ms (target <= 1000)\n' \

@@ -8,16 +8,17 @@ set -euo pipefail
 runs=${1:-3}
 export CKE_BIN=${CKE_BIN:-$(cd "$(dirname "$0")/../build/bin" && pwd)}
 source "$(dirname "$0")/../tests/e2e/lib.sh"
+source "$(dirname "$0")/bench_lib.sh"
+BENCH_POLL_S=0.02  # the poll interval is part of both figures: keep it small
 CKE_E2E_RUNTIME=ssh e2e_setup 64  # the nodes' sshd, and their login user in cluster.yml
 
 now() { date +%s.%N; }
-healthy() { [ "$(ckecli status -output=json 2>/dev/null | jq -r '.phase + " " + (.auth_enabled|tostring)')" = "healthy true" ]; }
 # bootstrap RUNTIME: prints "SECONDS PEAK_KIB" of one bootstrap from an empty data directory.
 bootstrap() {
   local t0 t1 peak
   t0=$(now)
   CKE_E2E_RUNTIME=$1 start_cke
-  until healthy; do sleep 0.02; done
+  wait_for status_is "healthy true"
   t1=$(now)
   peak=$(awk '/^VmHWM:/ {print $2}' "/proc/$CKE_PID/status")
   stop_cke
