@@ -34,7 +34,11 @@
 #include "core/plugin/cert_backend.hpp"
 #include "core/plugin/registry.hpp"
 #include "core/plugin/runtime.hpp"
+#include "core/state/ca_sync.hpp"
+#include "core/state/etcd_state_store.hpp"
 #include "core/state/file_state_store.hpp"
+#include "core/state/leader_election.hpp"
+#include "core/state/migration.hpp"
 
 namespace fs = std::filesystem;
 
@@ -54,7 +58,64 @@ struct Options {
   std::string admin_ttl = "8760h";
   std::string interval = "1s";
   std::vector<std::string> api_sans;  // more names and addresses for the API's certificate
+  std::string members_dir;            // "": DATA_DIR/members
+  // cke's own etcd, for several cke processes (HA); "": the state file in the data directory.
+  std::string state_etcd;  // host:port,host:port,...
+  std::string state_etcd_cacert;
+  std::string state_etcd_cert;
+  std::string state_etcd_key;
+  std::string state_etcd_prefix = "/cke/";
+  std::string leader_ttl = "10s";
+  bool migrate_state = false;
 };
+
+cke::state::StateEtcdConfig state_etcd_config(const Options& options) {
+  cke::state::StateEtcdConfig config;
+  std::stringstream endpoints(options.state_etcd);
+  for (std::string endpoint; std::getline(endpoints, endpoint, ',');) {
+    if (endpoint.starts_with("https://")) {
+      endpoint = endpoint.substr(8);
+    }
+    if (endpoint.empty() || endpoint.find(':') == std::string::npos ||
+        endpoint.find('/') != std::string::npos) {
+      throw cke::Error(
+          "--state-etcd: expected HOST:PORT[,HOST:PORT...], got \"" + options.state_etcd + "\"",
+          CKE_INVALID_ARGUMENT);
+    }
+    config.endpoints.push_back(endpoint);
+  }
+  const auto read = [](const std::string& flag, const std::string& path) {
+    if (path.empty()) {
+      throw cke::Error(flag + " is required with --state-etcd (TLS to the state etcd)",
+                       CKE_INVALID_ARGUMENT);
+    }
+    auto text = cke::read_text_file(path);
+    if (!text) {
+      throw cke::Error(flag + " " + path + ": cannot read it", CKE_NOT_FOUND);
+    }
+    return std::move(*text);
+  };
+  config.identity = {read("--state-etcd-cacert", options.state_etcd_cacert),
+                     read("--state-etcd-cert", options.state_etcd_cert),
+                     read("--state-etcd-key", options.state_etcd_key)};
+  config.prefix = options.state_etcd_prefix;
+  return config;
+}
+
+// --leader-ttl: from 2s (etcd's smallest lease at its default election timeout) to 15s.
+std::chrono::seconds leader_ttl(const Options& options) {
+  std::chrono::seconds ttl{};
+  try {
+    ttl = cke::cli::parse_duration(options.leader_ttl);
+  } catch (const std::exception& e) {
+    throw cke::Error(std::string("--leader-ttl: ") + e.what(), CKE_INVALID_ARGUMENT);
+  }
+  if (ttl < std::chrono::seconds(2) || ttl > std::chrono::seconds(15)) {
+    throw cke::Error("--leader-ttl " + options.leader_ttl + ": must be from 2s to 15s",
+                     CKE_INVALID_ARGUMENT);
+  }
+  return ttl;
+}
 
 // "HOST:PORT" or "[V6]:PORT" → HOST.
 std::string host_of(const std::string& listen) {
@@ -144,7 +205,9 @@ int run(const Options& options) {
   if (options.issue_admin_cert.empty()) {
     lock.emplace(data_dir);
   }
-  cke::ensure_private_dir(data_dir / "members");
+  const fs::path members_dir =
+      options.members_dir.empty() ? data_dir / "members" : fs::absolute(options.members_dir);
+  cke::ensure_private_dir(members_dir);
 
   std::vector<fs::path> dirs(options.plugin_dirs.begin(), options.plugin_dirs.end());
   const cke::plugin::Registry registry(cke::plugin::plugin_search_path(dirs));
@@ -168,14 +231,54 @@ int run(const Options& options) {
                     "member {}: {}", node, message);
       });
   const nlohmann::json ca_config = {{"dir", (data_dir / "pki").string()}};
-  cke::plugin::CertBackend certs(
-      registry.require(cke::plugin::Kind::cert_backend, options.cert_backend), ca_config.dump());
-  cke::state::FileStateStore store(data_dir / "state.json");
+  const auto& cert_plugin = registry.require(cke::plugin::Kind::cert_backend, options.cert_backend);
+
+  // The state: a file in the data directory, or cke's own etcd shared by several cke processes.
+  std::unique_ptr<cke::state::StateEtcd> state_etcd;
+  std::unique_ptr<cke::state::LeaderElection> election;
+  std::unique_ptr<cke::state::StateStore> store_owner;
+  cke::controller::Controller* woken_on_election = nullptr;  // set once the controller exists
+  if (options.state_etcd.empty()) {
+    store_owner = std::make_unique<cke::state::FileStateStore>(data_dir / "state.json");
+  } else {
+    state_etcd = std::make_unique<cke::state::StateEtcd>(state_etcd_config(options));
+    if (options.migrate_state) {
+      cke::state::FileStateStore file(data_dir / "state.json");
+      cke::state::migrate_to_state_etcd(*state_etcd, file.load(), data_dir / "pki");
+      std::cout << "migrated the state and CAs of " << data_dir.string() << " to the state etcd ("
+                << options.state_etcd << ", " << options.state_etcd_prefix
+                << "); start every cke with --state-etcd now\n";
+      return 0;
+    }
+    if (options.listen.empty() && !options.stop_members && options.issue_admin_cert.empty()) {
+      throw cke::Error(
+          "--state-etcd needs --listen HOST:PORT: followers send operators to the leader there",
+          CKE_INVALID_ARGUMENT);
+    }
+    election = std::make_unique<cke::state::LeaderElection>(
+        *state_etcd, options.listen, leader_ttl(options), [&woken_on_election] {
+          if (woken_on_election != nullptr) {
+            woken_on_election->wake();
+          }
+        });
+    store_owner = std::make_unique<cke::state::EtcdStateStore>(*state_etcd, *election);
+    if (options.cert_backend == "local-ca") {
+      cke::state::sync_ca_directory(*state_etcd, data_dir / "pki", [&] {
+        cke::plugin::CertBackend maker(cert_plugin, ca_config.dump());
+        for (const char* name : {"server", "peer", "client", "api"}) {
+          (void)maker.ca_certificate(name);
+        }
+      });
+    }
+  }
+  cke::state::StateStore& store = *store_owner;
+  cke::plugin::CertBackend certs(cert_plugin, ca_config.dump());
   const cke::SystemClock clock;
   cke::pki::CertificateIssuer issuer(certs, clock);
   cke::announce_test_hooks();
   cke::cluster::Environment env(data_dir, runtime, issuer, store, clock,
                                 cke::Failpoints::from_environment());
+  env.set_members_dir(members_dir);
   if (options.stop_members) {
     return stop_members(env, store);
   }
@@ -193,8 +296,16 @@ int run(const Options& options) {
     return cke::backup::etcdbackup_object_set(config, cke::pki::load_backup_client(data_dir),
                                               issuer.server_ca());
   };
-  cke::controller::Controller controller(env, pass_interval(options), &publishing, backup_objects);
-  if (!options.cluster_file.empty()) {
+  if (election) {
+    election->round();  // leader or follower from the start: only a leader applies --cluster
+  }
+  cke::controller::Controller controller(env, pass_interval(options), &publishing, backup_objects,
+                                         election.get());
+  woken_on_election = &controller;
+  if (!options.cluster_file.empty() && !controller.leadership().leading()) {
+    spdlog::info("following the leader at {}; --cluster {} is for the leader to apply",
+                 controller.leadership().leader_address(), options.cluster_file);
+  } else if (!options.cluster_file.empty()) {
     const std::string yaml = read_file(options.cluster_file);
     std::vector<std::string> warnings;
     if (controller.set_cluster_if_none(yaml, options.cluster_file, warnings)) {
@@ -241,6 +352,10 @@ int run(const Options& options) {
   ::chmod(socket.c_str(), 0600);  // gRPC creates it 0755; only the owner may drive cke
   spdlog::info("cke serving on unix://{} (data dir {})", socket.string(), data_dir.string());
 
+  std::jthread elect;
+  if (election) {
+    elect = std::jthread([&election](const std::stop_token& stop) { election->run(stop); });
+  }
   std::jthread loop([&controller](const std::stop_token& stop) { controller.run(stop); });
   const cke::backup::ScheduleClock schedule_clock;
   cke::backup::BackupScheduler scheduler(controller, backups, backup_target, schedule_clock);
@@ -257,6 +372,9 @@ int run(const Options& options) {
   loop.request_stop();
   schedule.request_stop();
   controller.wake();
+  loop.join();
+  schedule.join();
+  elect = {};  // gives leadership up (revokes the lease) once the loop has stopped
   return 0;
 }
 
@@ -304,6 +422,29 @@ int main(int argc, char** argv) {
       "write an operator certificate for ckecli --tls-dir into this directory, then exit");
   app.add_option("--admin-ttl", options.admin_ttl, "validity of --issue-admin-cert, a Go duration")
       ->capture_default_str();
+  app.add_option("--members-dir", options.members_dir,
+                 "where the members' files are on their nodes (default DATA_DIR/members); cke "
+                 "processes sharing a state etcd use the same one");
+  app.add_option("--state-etcd", options.state_etcd,
+                 "keep the state in cke's own etcd at HOST:PORT[,HOST:PORT...] (TLS) and elect "
+                 "one leader among the cke processes using it; default: DATA_DIR/state.json");
+  app.add_option("--state-etcd-cacert", options.state_etcd_cacert,
+                 "CA certificate that verifies the state etcd")
+      ->check(CLI::ExistingFile);
+  app.add_option("--state-etcd-cert", options.state_etcd_cert,
+                 "client certificate for the state etcd (its common name is cke's etcd user)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--state-etcd-key", options.state_etcd_key, "the client certificate's key")
+      ->check(CLI::ExistingFile);
+  app.add_option("--state-etcd-prefix", options.state_etcd_prefix,
+                 "key prefix of cke's state in the state etcd")
+      ->capture_default_str();
+  app.add_option("--leader-ttl", options.leader_ttl,
+                 "lease of the leader in the state etcd, from 2s to 15s: a lost leader is "
+                 "replaced within it")
+      ->capture_default_str();
+  app.add_flag("--migrate-state", options.migrate_state,
+               "copy this data directory's state and CAs into the empty --state-etcd, then exit");
   app.add_option("--interval", options.interval,
                  "time between the controller's passes once the cluster is settled, a Go duration "
                  "from 1s to 5m: a failed member is acted on within it")
@@ -322,6 +463,11 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(options.log_level));
   try {
     (void)pass_interval(options);  // a bad value stops cke before it touches anything
+    (void)leader_ttl(options);
+    if (options.migrate_state && options.state_etcd.empty()) {
+      throw cke::Error("--migrate-state needs --state-etcd and its TLS files",
+                       CKE_INVALID_ARGUMENT);
+    }
     return run(options);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

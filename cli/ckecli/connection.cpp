@@ -6,10 +6,14 @@
 #include <sstream>
 
 #include "core/common/error.hpp"
+#include "core/state/leadership.hpp"
 
 namespace cke::cli {
 
 std::string Connection::address() const {
+  if (!leader.empty()) {
+    return leader;
+  }
   if (!server.empty()) {
     return server;
   }
@@ -64,6 +68,11 @@ std::unique_ptr<v1::Cke::Stub> Connection::stub() const {
 void Connection::check(const grpc::Status& status) const {
   if (status.ok()) {
     return;
+  }
+  const auto& details = status.error_details();
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE && leader.empty() &&
+      details.starts_with(state::kLeaderDetail) && details.size() > state::kLeaderDetail.size()) {
+    throw LeaderRedirect(status.error_message(), details.substr(state::kLeaderDetail.size()));
   }
   // gRPC's own words for a connection that could not be made (cke's errors are sentences).
   const auto& text = status.error_message();

@@ -38,7 +38,15 @@ int main(int argc, char** argv) {
     arg_pointers.push_back(a.c_str());
   }
   try {
-    app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
+    try {
+      app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
+    } catch (const cke::cli::LeaderRedirect& redirect) {
+      // A follower refused the change before doing anything: the same command, at the leader.
+      std::cerr << "ckecli: " << connection.address() << " follows; sending the command to the "
+                << "leader at " << redirect.leader() << "\n";
+      connection.leader = redirect.leader();
+      app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
+    }
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const cke::Error& e) {

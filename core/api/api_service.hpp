@@ -12,6 +12,7 @@
 #include "core/backup/restore_snapshot.hpp"
 #include "core/common/error.hpp"
 #include "core/controller/controller.hpp"
+#include "core/state/leadership.hpp"
 #include "proto/cke_api.grpc.pb.h"
 
 namespace cke::api {
@@ -61,6 +62,9 @@ class ApiService final : public cke::v1::Cke::Service {
                              v1::RestoreResponse*) override;
 
  private:
+  // Throws NotLeaderError unless this cke leads: for calls that would work a while (sign, take
+  // an upload) before the controller refuses them.
+  void require_leader() const;
   // A client of a member that answers (the leader first); throws when none does.
   std::shared_ptr<etcd::Client> healthy_client();
 
@@ -99,6 +103,10 @@ grpc::Status handle(Body&& body) {
   try {
     body();
     return grpc::Status::OK;
+  } catch (const state::NotLeaderError& e) {
+    // The leader's address travels as the details too, for ckecli to redirect to.
+    return {grpc::StatusCode::UNAVAILABLE, e.what(),
+            std::string(state::kLeaderDetail) + e.leader_address()};
   } catch (const Error& e) {
     const int32_t code = e.code();
     return {

@@ -34,6 +34,9 @@ system_clock::time_point ScheduleClock::now() const {
 }
 
 bool BackupScheduler::tick() {
+  if (!controller_.leadership().leading()) {
+    return false;  // the leader takes the scheduled backups; a follower would be refused
+  }
   const auto status = controller_.status();
   // With a Kubernetes API, etcdbackup's CronJob takes them (kubernetes_method.hpp).
   if (!status.config || !status.config->etcd_backup.enabled ||

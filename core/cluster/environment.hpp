@@ -24,6 +24,7 @@ class Environment {
               pki::CertificateIssuer& issuer, state::StateStore& store, const Clock& clock,
               Failpoints failpoints)
       : data_dir_(std::move(data_dir)),
+        members_dir_(data_dir_ / "members"),
         runtime_(runtime),
         issuer_(issuer),
         store_(store),
@@ -33,8 +34,12 @@ class Environment {
 
   [[nodiscard]] const std::filesystem::path& data_dir() const { return data_dir_; }
   [[nodiscard]] std::filesystem::path member_dir(const std::string& address) const {
-    return data_dir_ / "members" / address;
+    return members_dir_ / address;
   }
+  // Where the members' directories are on the nodes (default DATA_DIR/members). cke processes
+  // that share a state etcd use one path, so that each finds the members another started.
+  void set_members_dir(std::filesystem::path dir) { members_dir_ = std::move(dir); }
+  [[nodiscard]] const std::filesystem::path& members_dir() const { return members_dir_; }
   // The runtime's handle for the node with this address (opened once, kept), opened with the
   // host name and login user cluster.yml gives the node (see describe_nodes).
   plugin::NodeHandle& node(const std::string& address);
@@ -52,6 +57,7 @@ class Environment {
 
  private:
   std::filesystem::path data_dir_;
+  std::filesystem::path members_dir_;
   plugin::Runtime& runtime_;
   pki::CertificateIssuer& issuer_;
   state::StateStore& store_;

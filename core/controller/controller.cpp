@@ -50,13 +50,21 @@ void check_membership_step(const config::ClusterConfig& config,
 }  // namespace
 
 Controller::Controller(cluster::Environment& env, std::chrono::milliseconds interval,
-                       publish::Publishing* publishing, ObjectSetSource object_sets)
+                       publish::Publishing* publishing, ObjectSetSource object_sets,
+                       const state::Leadership* leadership)
     : env_(env),
       interval_(interval),
       publishing_(publishing),
-      object_sets_(std::move(object_sets)) {
-  state::State s = env_.store().load();
-  // An operation recorded as running when cke stopped was interrupted; it is decided again.
+      object_sets_(std::move(object_sets)),
+      leadership_(leadership != nullptr ? leadership : &sole_) {
+  state_ = env_.store().load();
+  if (leadership_->leading()) {
+    led_term_ = leadership_->term();
+    mark_interrupted(state_);
+  }
+}
+
+void Controller::mark_interrupted(state::State& s) {
   bool changed = false;
   for (auto& record : s.history) {
     if (record.result == "running") {
@@ -70,7 +78,42 @@ Controller::Controller(cluster::Environment& env, std::chrono::milliseconds inte
   if (changed) {
     env_.store().save(s);
   }
-  state_ = std::move(s);
+}
+
+void Controller::require_leadership() {
+  if (!leadership_->leading()) {
+    throw state::NotLeaderError(leadership_->leader_address());
+  }
+  const uint64_t term = leadership_->term();
+  if (term == led_term_) {
+    return;
+  }
+  // Another cke led since this one last read the state (or none of it was read as leader).
+  state::State s = env_.store().load();
+  mark_interrupted(s);
+  adopt_state(s);
+  led_term_ = term;
+  spdlog::info("leading: read the state (operation {} next)", s.next_operation_id);
+}
+
+void Controller::follow() {
+  led_term_ = 0;
+  state::State s = env_.store().load();
+  adopt_state(s);
+  const std::string leader = leadership_->leader_address();
+  const std::string following =
+      "following the leader at " + (leader.empty() ? std::string("(none yet)") : leader);
+  if (s.cluster_yaml.empty()) {
+    const std::lock_guard data_lock(data_mutex_);
+    status_ = {"no-cluster", following + "; no cluster.yml applied yet", std::nullopt, {}};
+    return;
+  }
+  const auto config = config::parse_cluster_config(s.cluster_yaml, s.cluster_source).config;
+  env_.describe_nodes(config.nodes);
+  const auto observed = cluster::observe(env_, config, observed_addresses(config, s));
+  const Decision decision = decide(config, s, observed);
+  const std::lock_guard data_lock(data_mutex_);
+  status_ = {ops::phase_name(decision.phase), following + "; " + decision.detail, config, observed};
 }
 
 state::State Controller::state() const {
@@ -121,6 +164,7 @@ void Controller::record_finish(state::State& s, int64_t id, const std::string& r
 void Controller::run_exclusive(const std::string& name, const std::string& target,
                                const std::function<void(state::State&)>& body) {
   const std::lock_guard lock(operation_mutex_);
+  require_leadership();
   state::State s = state();
   const int64_t id = record_start(s, name, target);
   try {
@@ -134,6 +178,7 @@ void Controller::run_exclusive(const std::string& name, const std::string& targe
 
 void Controller::update_state(const std::function<void(state::State&)>& change) {
   const std::lock_guard lock(operation_mutex_);
+  require_leadership();
   state::State s = state();
   change(s);
   env_.store().save(s);
@@ -145,6 +190,7 @@ void Controller::run_recorded(const std::string& name, const std::string& target
   int64_t id = 0;
   {
     const std::lock_guard lock(operation_mutex_);
+    require_leadership();
     state::State s = state();
     id = record_start(s, name, target);
   }
@@ -192,6 +238,7 @@ std::vector<std::string> Controller::set_cluster(const std::string& yaml, const 
   }
   {
     const std::lock_guard lock(operation_mutex_);
+    require_leadership();
     state::State s = state();
     if (s.bootstrap_started && !force) {
       check_membership_step(parsed.config, s.members, source);
@@ -228,6 +275,11 @@ void Controller::wake() {
 
 bool Controller::pass() {
   const std::lock_guard lock(operation_mutex_);
+  if (!leadership_->leading()) {
+    follow();
+    return false;
+  }
+  require_leadership();
   state::State s = state();
   if (s.cluster_yaml.empty()) {
     const std::lock_guard data_lock(data_mutex_);

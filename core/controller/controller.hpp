@@ -17,6 +17,7 @@
 #include "core/config/cluster_config.hpp"
 #include "core/controller/decision.hpp"
 #include "core/publish/publishing.hpp"
+#include "core/state/leadership.hpp"
 #include "core/state/state.hpp"
 
 namespace cke::controller {
@@ -40,10 +41,13 @@ class Controller {
   // while something is moving), so a failure is acted on within one interval.
   // `publishing`, when given, is offered the endpoint set of every pass, and `object_sets`'
   // objects for config::kubernetes_backup_publisher.
+  // `leadership`, when given, gates every change: while this cke does not lead, passes only
+  // observe (and read the state the leader saves), and changes throw state::NotLeaderError.
   explicit Controller(cluster::Environment& env,
                       std::chrono::milliseconds interval = kDefaultPassInterval,
                       publish::Publishing* publishing = nullptr,
-                      ObjectSetSource object_sets = nullptr);
+                      ObjectSetSource object_sets = nullptr,
+                      const state::Leadership* leadership = nullptr);
 
   // Runs passes until `stop` is requested.
   void run(const std::stop_token& stop);
@@ -75,6 +79,7 @@ class Controller {
 
   void wake();
   [[nodiscard]] const publish::Publishing* publishing() const { return publishing_; }
+  [[nodiscard]] const state::Leadership& leadership() const { return *leadership_; }
 
   // Changes the recorded state outside an operation (bookkeeping such as the backup schedule),
   // serialised with operations and saved durably before it returns.
@@ -86,11 +91,22 @@ class Controller {
                      const std::string& message);
   // Makes `s` the state that state() returns (it is saved already).
   void adopt_state(const state::State& s);
+  // Before any change (operation_mutex_ held): throws NotLeaderError unless this cke leads, and
+  // reads the state afresh when it has become leader since it last did.
+  void require_leadership();
+  // Operations recorded as running were cut short (cke stopped, or the leader was lost); they
+  // are decided again from what is observed. Saves when it changed anything.
+  void mark_interrupted(state::State& s);
+  // A follower's pass: the leader's state, and the observation for status and reads.
+  void follow();
 
   cluster::Environment& env_;
   std::chrono::milliseconds interval_;
   publish::Publishing* publishing_;
   ObjectSetSource object_sets_;
+  state::SoleLeadership sole_;
+  const state::Leadership* leadership_;
+  uint64_t led_term_ = 0;       // the leadership term state_ was read in; 0: read as a follower
   std::mutex operation_mutex_;  // one operation at a time (loop passes and API changes)
   mutable std::mutex data_mutex_;
   state::State state_;

@@ -111,6 +111,10 @@ etcdserverpb::TxnResponse Client::put_batch(
   return CKE_ETCD_CALL(TxnResponse, kv_, Txn, r);
 }
 
+etcdserverpb::TxnResponse Client::txn(const etcdserverpb::TxnRequest& request) {
+  return CKE_ETCD_CALL(TxnResponse, kv_, Txn, request);
+}
+
 void Client::compact(int64_t revision) {
   etcdserverpb::CompactionRequest r;
   r.set_revision(revision);
@@ -128,6 +132,28 @@ void Client::lease_revoke(int64_t id) {
   etcdserverpb::LeaseRevokeRequest r;
   r.set_id(id);
   CKE_ETCD_CALL(LeaseRevokeResponse, lease_, LeaseRevoke, r);
+}
+
+int64_t Client::lease_keep_alive(int64_t id) {
+  // etcd offers keep-alive only as a stream; one request and its answer, within the deadline.
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + timeout_);
+  const auto stream = lease_->LeaseKeepAlive(&context);
+  etcdserverpb::LeaseKeepAliveRequest request;
+  request.set_id(id);
+  etcdserverpb::LeaseKeepAliveResponse response;
+  const bool exchanged = stream->Write(request) && stream->Read(&response);
+  stream->WritesDone();  // etcd ends the stream when ours ends
+  const grpc::Status status = stream->Finish();
+  if (!status.ok()) {
+    throw EtcdError("etcd " + endpoint_ + ": LeaseKeepAlive: " + status.error_message(),
+                    status.error_code(), status.error_message());
+  }
+  if (!exchanged) {
+    throw EtcdError("etcd " + endpoint_ + ": LeaseKeepAlive: the stream closed without an answer",
+                    grpc::StatusCode::UNAVAILABLE, "");
+  }
+  return response.ttl();
 }
 
 etcdserverpb::MemberListResponse Client::member_list() {

@@ -58,12 +58,15 @@ class Client {
   etcdserverpb::DeleteRangeResponse delete_range(const std::string& key,
                                                  const std::string& range_end = "");
   etcdserverpb::TxnResponse put_batch(const std::vector<std::pair<std::string, std::string>>& kvs);
+  etcdserverpb::TxnResponse txn(const etcdserverpb::TxnRequest& request);
   // Drops the history before `revision`; physical: returns once the space is reclaimable.
   void compact(int64_t revision);
 
   // Lease
   etcdserverpb::LeaseGrantResponse lease_grant(int64_t ttl_seconds);
   void lease_revoke(int64_t id);
+  // Refreshes the lease once; returns its new TTL in seconds, 0 when it has expired.
+  int64_t lease_keep_alive(int64_t id);
 
   // Cluster
   etcdserverpb::MemberListResponse member_list();
