@@ -238,13 +238,26 @@ int run(const Options& options) {
   std::unique_ptr<cke::state::LeaderElection> election;
   std::unique_ptr<cke::state::StateStore> store_owner;
   cke::controller::Controller* woken_on_election = nullptr;  // set once the controller exists
+  // After --migrate-state the data directory's state file is kept only as state.json.migrated:
+  // a cke started on it without --state-etcd must not take it for a new cluster.
+  const fs::path state_file = data_dir / "state.json";
+  const fs::path migrated = data_dir / "state.json.migrated";
+  if (fs::exists(migrated) && !fs::exists(state_file) &&
+      (options.state_etcd.empty() || options.migrate_state)) {
+    throw cke::Error(data_dir.string() +
+                         ": its state was moved to a state etcd (cke --migrate-state; the old "
+                         "file is state.json.migrated); start cke with --state-etcd and its TLS "
+                         "files",
+                     CKE_FAILED_PRECONDITION);
+  }
   if (options.state_etcd.empty()) {
-    store_owner = std::make_unique<cke::state::FileStateStore>(data_dir / "state.json");
+    store_owner = std::make_unique<cke::state::FileStateStore>(state_file);
   } else {
     state_etcd = std::make_unique<cke::state::StateEtcd>(state_etcd_config(options));
     if (options.migrate_state) {
-      cke::state::FileStateStore file(data_dir / "state.json");
+      cke::state::FileStateStore file(state_file);
       cke::state::migrate_to_state_etcd(*state_etcd, file.load(), data_dir / "pki");
+      fs::rename(state_file, migrated);
       std::cout << "migrated the state and CAs of " << data_dir.string() << " to the state etcd ("
                 << options.state_etcd << ", " << options.state_etcd_prefix
                 << "); start every cke with --state-etcd now\n";
@@ -389,6 +402,9 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A peer that closes its end (a member restarting, a node's sshd going away) turns a library's
+  // next write on that socket into SIGPIPE, which would kill cke: the write's error is enough.
+  ::signal(SIGPIPE, SIG_IGN);
 
   Options options;
   CLI::App app{"cke: bootstraps and maintains a secure etcd cluster"};

@@ -21,6 +21,11 @@ std::string Connection::address() const {
   return env != nullptr && *env != '\0' ? env : kDefaultServer;
 }
 
+bool Connection::has_tls_dir() const {
+  const char* env = std::getenv("CKE_TLS_DIR");
+  return !tls_dir.empty() || (env != nullptr && *env != '\0');
+}
+
 namespace {
 
 std::string read_tls_file(const std::filesystem::path& path) {

@@ -41,7 +41,11 @@ int main(int argc, char** argv) {
     try {
       app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
     } catch (const cke::cli::LeaderRedirect& redirect) {
-      // A follower refused the change before doing anything: the same command, at the leader.
+      // A follower refused the change before doing anything: the same command, at the leader,
+      // which takes an operator certificate (the leader is reached over TCP).
+      if (!connection.has_tls_dir()) {
+        throw;
+      }
       std::cerr << "ckecli: " << connection.address() << " follows; sending the command to the "
                 << "leader at " << redirect.leader() << "\n";
       connection.leader = redirect.leader();

@@ -9,6 +9,7 @@
 
 #include <memory>
 
+#include "core/common/sigpipe_guard.hpp"
 #include "core/common/tcp_wait.hpp"
 
 namespace cke::cluster {
@@ -87,8 +88,12 @@ std::optional<pki::CertificateInfo> served_certificate(
   SSL_set_app_data(ssl.get(), &leaf);
   SSL_set_verify(ssl.get(), SSL_VERIFY_PEER, &keep_leaf);
   SSL_set_fd(ssl.get(), fd.get());
-  if (SSL_connect(ssl.get()) == 1) {
-    SSL_shutdown(ssl.get());
+  {
+    // A member that goes away mid-handshake (restarted, stopped) must not kill cke.
+    const SigpipeGuard no_sigpipe;
+    if (SSL_connect(ssl.get()) == 1) {
+      SSL_shutdown(ssl.get());
+    }
   }
   ERR_clear_error();  // a refused handshake is expected; its queue must not leak into gRPC's
   if (!leaf) {

@@ -68,16 +68,25 @@ bool upload_if_absent(StateEtcd& etcd, const std::map<std::string, std::string>&
 
 void sync_ca_directory(StateEtcd& etcd, const fs::path& dir,
                        const std::function<void()>& make_cas) {
-  auto stored = stored_cas(etcd);
-  if (stored.empty()) {
-    make_cas();
-    if (upload_if_absent(etcd, local_cas(dir))) {
-      spdlog::info("stored the CAs of {} in the state etcd", dir.string());
-      return;
-    }
-    stored = stored_cas(etcd);  // another cke stored its CAs first: those are the ones
-  }
+  const auto stored = stored_cas(etcd);
   write_cas(dir, stored);
+  // A CA the state etcd lacks (the api CA, when the first cke never served TCP) is made here
+  // and stored unless another cke stored its own first.
+  make_cas();
+  std::map<std::string, std::string> missing;
+  for (auto& [name, text] : local_cas(dir)) {
+    if (!stored.contains(name)) {
+      missing.emplace(name, std::move(text));
+    }
+  }
+  if (missing.empty()) {
+    return;
+  }
+  if (upload_if_absent(etcd, missing)) {
+    spdlog::info("stored {} CA files of {} in the state etcd", missing.size(), dir.string());
+    return;
+  }
+  write_cas(dir, stored_cas(etcd));  // another cke was first: its CAs are the ones
 }
 
 std::map<std::string, std::string> read_ca_directory(const fs::path& dir) { return local_cas(dir); }

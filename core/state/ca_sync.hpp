@@ -12,9 +12,9 @@
 
 namespace cke::state {
 
-// `make_cas` creates the CA files in `dir` (a backend asked for each CA); it runs only when the
-// state etcd holds none yet. Of two cke processes doing this at once, one upload wins and both
-// end with its files.
+// `make_cas` creates the CA files `dir` lacks (a backend asked for each CA); the ones the state
+// etcd lacked are stored there. Of two cke processes doing this at once, one upload wins and
+// both end with its files.
 void sync_ca_directory(StateEtcd& etcd, const std::filesystem::path& dir,
                        const std::function<void()>& make_cas);
 

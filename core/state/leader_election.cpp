@@ -52,6 +52,7 @@ void LeaderElection::lose(const std::string& why) {
 void LeaderElection::campaign() {
   // A follower holds no lease: it asks for one only when the leader key is free.
   const auto current = etcd_.call([&](etcd::Client& c) { return c.range(key_); });
+  spdlog::debug("leader key {}: {}", key_, current.kvs_size() > 0 ? current.kvs(0).value() : "free");
   if (current.kvs_size() > 0) {
     follow(current.kvs(0).value());
     return;
@@ -132,14 +133,17 @@ void LeaderElection::round() {
 }
 
 void LeaderElection::run(const std::stop_token& stop) {
-  // Renewing at a third of the TTL leaves two more tries before the lease runs out.
-  const auto period = std::chrono::duration_cast<std::chrono::milliseconds>(ttl_) / 3;
+  // The leader renews at a third of the TTL, which leaves two more tries before the lease runs
+  // out; a follower looks at the leader key twice a second, so that it takes over within about
+  // half a second of the key's expiry.
+  const auto renew = std::chrono::duration_cast<std::chrono::milliseconds>(ttl_) / 3;
+  constexpr auto kWatch = std::chrono::milliseconds(500);
   std::mutex sleep_mutex;
   std::condition_variable_any sleeper;
   while (!stop.stop_requested()) {
     round();
     std::unique_lock lock(sleep_mutex);
-    sleeper.wait_for(lock, stop, period, [] { return false; });
+    sleeper.wait_for(lock, stop, leading() ? renew : kWatch, [] { return false; });
   }
   int64_t lease = 0;
   {

@@ -15,6 +15,10 @@ export CKE_ENABLE_TEST_HOOKS=1
 fail() {
   echo "FAIL: $*" >&3
   [ -n "${E2E_DIR:-}" ] && [ -f "$E2E_DIR/cke.log" ] && { echo "--- cke.log (tail)" >&3; tail -n 30 "$E2E_DIR/cke.log" >&3; }
+  # E2E_EXTRA_LOGS: more logs of the test's (several cke processes, its own servers).
+  for log in ${E2E_EXTRA_LOGS:-}; do
+    [ -f "$log" ] && { echo "--- $(basename "$log") (tail)" >&3; tail -n 20 "$log" >&3; }
+  done
   [ -n "${E2E_DIR:-}" ] && [ -S "$E2E_DIR/data/cke.sock" ] && { echo "--- ckecli history (last 15)" >&3; timeout 5 ckecli history --limit 15 >&3 2>&1 || true; }
   exit 1
 }
@@ -41,7 +45,7 @@ e2e_cleanup() {
     # in the same member directories.
     cke --data-dir "$E2E_DIR/data" --stop-members >/dev/null 2>&1 || true
     stop_node_sshds
-    rm -rf "$E2E_DIR"
+    [ -n "${E2E_KEEP:-}" ] || rm -rf "$E2E_DIR"  # E2E_KEEP=1: kept, to look at
   fi
   exit $status
 }
