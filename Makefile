@@ -52,6 +52,7 @@ bench: build
 	bench/backup_bench.sh 1024
 	bench/repair_bench.sh 0
 	bench/repair_bench.sh 1024
+	bench/failover_bench.sh
 
 fuzz: deps
 	cmake --preset fuzz

@@ -340,6 +340,9 @@ int run(const Options& options) {
   cke::backup::BackupTarget backup_target(registry, data_dir);
   cke::api::ApiService service(controller, env, backups, backup_target, registry);
   grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default, so a second cke on the same --listen address would bind
+  // beside the first and take half its connections (with the other's certificate): refuse.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort("unix://" + socket.string(), grpc::InsecureServerCredentials());
   if (!options.listen.empty()) {
     // Mutual TLS with the api CA: only operators' ckecli certificates get in.
@@ -360,7 +363,11 @@ int run(const Options& options) {
   builder.RegisterService(&service);
   const std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) {
-    throw cke::Error("cannot serve the API on " + socket.string(), CKE_UNAVAILABLE);
+    throw cke::Error("cannot serve the API on unix://" + socket.string() +
+                         (options.listen.empty() ? std::string()
+                                                 : " and " + options.listen +
+                                                       " (is another process listening there?)"),
+                     CKE_UNAVAILABLE);
   }
   ::chmod(socket.c_str(), 0600);  // gRPC creates it 0755; only the owner may drive cke
   spdlog::info("cke serving on unix://{} (data dir {})", socket.string(), data_dir.string());

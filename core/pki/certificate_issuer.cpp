@@ -10,6 +10,16 @@
 
 namespace cke::pki {
 
+void CertificateIssuer::set_validity(plugin::CertificateRequest& request,
+                                     std::chrono::seconds ttl) const {
+  // Valid from a few minutes ago, still until now + ttl: a certificate used the moment it is
+  // issued — on another machine whose clock is behind, or here after the clock was stepped
+  // back — must not be "not yet valid".
+  const int64_t now = clock_.unix_seconds();
+  request.not_before_unix = now - kClockSkewAllowance.count();
+  request.ttl_seconds = ttl.count() + kClockSkewAllowance.count();
+}
+
 plugin::IssuedCertificate CertificateIssuer::server(const config::Node& node,
                                                     const std::string& cluster_domain,
                                                     std::chrono::seconds ttl) {
@@ -27,8 +37,7 @@ plugin::IssuedCertificate CertificateIssuer::server(const config::Node& node,
   }
   request.ip_addresses = {"127.0.0.1", node.address};
   request.usages = CKE_USAGE_SERVER_AUTH | CKE_USAGE_CLIENT_AUTH;
-  request.not_before_unix = clock_.unix_seconds();
-  request.ttl_seconds = ttl.count();
+  set_validity(request, ttl);
   return backend_.issue(request);
 }
 
@@ -49,8 +58,7 @@ plugin::IssuedCertificate CertificateIssuer::peer(const config::Node& node,
     request.dns_names.push_back(node.hostname);
   }
   request.usages = CKE_USAGE_SERVER_AUTH | CKE_USAGE_CLIENT_AUTH;
-  request.not_before_unix = clock_.unix_seconds();
-  request.ttl_seconds = ttl.count();
+  set_validity(request, ttl);
   return backend_.issue(request);
 }
 
@@ -81,8 +89,7 @@ plugin::IssuedCertificate CertificateIssuer::client_auth(const std::string& ca_n
   request.ca_name = ca_name;
   request.common_name = common_name;
   request.usages = CKE_USAGE_CLIENT_AUTH;
-  request.not_before_unix = clock_.unix_seconds();
-  request.ttl_seconds = ttl.count();
+  set_validity(request, ttl);
   return backend_.issue(request);
 }
 
@@ -112,8 +119,7 @@ plugin::IssuedCertificate CertificateIssuer::api_server(const std::vector<std::s
     }
   }
   request.usages = CKE_USAGE_SERVER_AUTH;
-  request.not_before_unix = clock_.unix_seconds();
-  request.ttl_seconds = kMemberCertificateTtl.count();
+  set_validity(request, kMemberCertificateTtl);
   return backend_.issue(request);
 }
 

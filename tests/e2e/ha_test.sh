@@ -10,12 +10,13 @@
 #      the lease TTL, the operation is completed once, no acknowledged write is lost.
 #   5. A leader stopped (SIGSTOP) past its TTL and continued writes nothing to the state.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/state_etcd.sh"
 e2e_setup 65
 TTL=5
+export STATE_LEADER_TTL=$TTL
 STATE=(127.65.1.1 127.65.1.2 127.65.1.3)
 API=(127.65.2.1:9443 127.65.2.2:9443 127.65.2.3:9443)
 NAMES=(a b c)
-S="$E2E_DIR/state-pki"
 declare -A HA_PID=()
 
 E2E_EXTRA_LOGS="$E2E_DIR/cke-a.log $E2E_DIR/cke-b.log $E2E_DIR/cke-c.log"
@@ -25,58 +26,11 @@ stop_state_side() {
   # The members, as the state etcd knows them (the data directory's state was migrated).
   [ -z "${STATE_FLAGS:-}" ] || cke --data-dir "$E2E_DIR/cke-stop" --members-dir "$E2E_DIR/data/members" \
     "${STATE_FLAGS[@]}" --stop-members >/dev/null 2>&1 || true
-  pkill -f "data-dir=$E2E_DIR/state-" 2>/dev/null || true
-  while pgrep -f "data-dir=$E2E_DIR/state-" >/dev/null; do sleep 0.1; done
+  stop_state_etcd
 }
 E2E_ON_CLEANUP=stop_state_side
 
-# --- the state etcd: its own CA, a server certificate, clients root, cke and reader ----------
-mkdir -p "$S"
-key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$S/$1.key" 2>/dev/null; }
-key ca
-openssl req -x509 -new -key "$S/ca.key" -subj /CN=state-ca -days 1 -out "$S/ca.crt"
-sign() {  # sign NAME CN [EXTENSIONS]
-  key "$1"
-  openssl req -new -key "$S/$1.key" -subj "/CN=$2" -out "$S/$1.csr"
-  openssl x509 -req -in "$S/$1.csr" -CA "$S/ca.crt" -CAkey "$S/ca.key" -CAcreateserial -days 1 \
-    -extfile <(printf '%s\n' "${3:-basicConstraints=CA:FALSE}") -out "$S/$1.crt" 2>/dev/null
-}
-# (peers connect from 127.0.0.1 on this machine, and etcd checks that address too)
-sign server state-etcd "subjectAltName=IP:${STATE[0]},IP:${STATE[1]},IP:${STATE[2]},IP:127.0.0.1"
-for user in root cke reader; do sign "$user" "$user"; done
-chmod 600 "$S"/*.key
-initial=""
-for i in 0 1 2; do initial+="${initial:+,}s$i=https://${STATE[$i]}:2380"; done
-for i in 0 1 2; do
-  ip=${STATE[$i]}
-  etcd --name "s$i" --data-dir="$E2E_DIR/state-$i" \
-    --listen-client-urls "https://$ip:2379" --advertise-client-urls "https://$ip:2379" \
-    --listen-peer-urls "https://$ip:2380" --initial-advertise-peer-urls "https://$ip:2380" \
-    --initial-cluster "$initial" --initial-cluster-token state-e2e \
-    --cert-file "$S/server.crt" --key-file "$S/server.key" --trusted-ca-file "$S/ca.crt" \
-    --client-cert-auth --peer-cert-file "$S/server.crt" --peer-key-file "$S/server.key" \
-    --peer-trusted-ca-file "$S/ca.crt" --peer-client-cert-auth \
-    >"$E2E_DIR/state-$i.log" 2>&1 &
-done
-STATE_ENDPOINTS="${STATE[0]}:2379,${STATE[1]}:2379,${STATE[2]}:2379"
-state_ctl() {  # state_ctl USER ARGS...
-  local user=$1
-  shift
-  env -u ETCDCTL_CERT -u ETCDCTL_KEY -u ETCDCTL_CACERT etcdctl --endpoints="$STATE_ENDPOINTS" \
-    --cacert="$S/ca.crt" --cert="$S/$user.crt" --key="$S/$user.key" --command-timeout=5s "$@"
-}
-wait_until 60 "the state etcd" state_ctl root endpoint health
-state_ctl root user add root --no-password >/dev/null
-state_ctl root role add root >/dev/null
-state_ctl root user grant-role root root >/dev/null
-state_ctl root user add cke --no-password >/dev/null
-state_ctl root role add cke >/dev/null
-state_ctl root role grant-permission cke readwrite /cke/ --prefix >/dev/null
-state_ctl root user grant-role cke cke >/dev/null
-state_ctl root user add reader --no-password >/dev/null
-state_ctl root auth enable >/dev/null
-STATE_FLAGS=(--state-etcd "$STATE_ENDPOINTS" --state-etcd-cacert "$S/ca.crt"
-  --state-etcd-cert "$S/cke.crt" --state-etcd-key "$S/cke.key" --leader-ttl "${TTL}s")
+start_state_etcd "${STATE[@]}"
 
 # --- 1. one cke, then the migration -----------------------------------------------------------
 start_cke
@@ -98,12 +52,12 @@ start_ha() {
   local n=$1 i
   shift
   case $n in a) i=0 ;; b) i=1 ;; c) i=2 ;; esac
-  env "$@" ${HA_WRAP:-} cke --data-dir "$(dir_of "$n")" --members-dir "$E2E_DIR/data/members" \
+  env "$@" cke --data-dir "$(dir_of "$n")" --members-dir "$E2E_DIR/data/members" \
     --cluster "$E2E_DIR/cluster.yml" --listen "${API[$i]}" "${STATE_FLAGS[@]}" \
     >>"$E2E_DIR/cke-$n.log" 2>&1 &
   HA_PID[$n]=$!
 }
-leader_address() { state_ctl cke get /cke/leader --print-value-only; }
+leader_address() { state_leader; }
 leader_is() { [ "$(leader_address)" = "$1" ]; }
 name_of() { local i; for i in 0 1 2; do if [ "${API[$i]}" = "$1" ]; then echo "${NAMES[$i]}"; fi; done; }
 # cke a leads first, with a failpoint that holds a member restart (section 4).

@@ -39,4 +39,14 @@ expect_failure "an etcd user's certificate" "cannot reach cke at $api" \
   ckecli --server "$api" --tls-dir "$E2E_DIR/user" status
 [ "$(ckecli etcd user-list -output=json | jq '[.[] | select(.name == "tcpuser")] | length')" = 1 ] \
   || fail "tcpuser missing"
+
+# A second cke on the same --listen address is refused (not bound beside the first, which would
+# hand it half the connections).
+if out=$(timeout 20 cke --data-dir "$E2E_DIR/second" --listen "$api" 2>&1); then
+  fail "a second cke on $api started"
+fi
+echo "$out" | has "cannot serve the API on .* and $api (is another process listening there?)" ||
+  fail "a second cke on $api: $out"
+[ "$(ckecli --server "$api" --tls-dir "$E2E_DIR/admin" status -output=json | jq -r .phase)" = healthy ] \
+  || fail "the first cke no longer serves on $api"
 echo ok

@@ -1,13 +1,14 @@
 // SigpipeGuard: a write to a closed peer inside it fails with EPIPE instead of killing the
 // process (the defect: a cke follower died of SIGPIPE when a member it was reading a certificate
 // from was restarted mid-handshake, in e2e.ha), and no SIGPIPE is left behind.
+#include "core/common/sigpipe_guard.hpp"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
 
-#include "core/common/sigpipe_guard.hpp"
 #include "core/common/unique_fd.hpp"
 
 namespace {
