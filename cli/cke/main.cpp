@@ -177,6 +177,7 @@ std::chrono::seconds pass_interval(const Options& options) {
 
 int stop_members(cke::cluster::Environment& env, cke::state::StateStore& store) {
   const auto state = store.load();
+  env.describe_recorded(state.member_records);  // cluster.yml's, below, take precedence
   std::set<std::string> addresses(state.members.begin(), state.members.end());
   if (!state.cluster_yaml.empty()) {
     const auto config =

@@ -21,4 +21,13 @@ void Environment::describe_nodes(const std::vector<config::Node>& nodes) {
   }
 }
 
+void Environment::describe_recorded(const std::vector<state::MemberRecord>& records) {
+  const std::lock_guard lock(nodes_mutex_);
+  for (const auto& record : records) {
+    if (!described_.contains(record.address)) {
+      described_[record.address] = {record.address, record.hostname, record.user, false};
+    }
+  }
+}
+
 }  // namespace cke::cluster

@@ -46,6 +46,9 @@ class Environment {
   // What cluster.yml says of the nodes: their host names and login users go into the spec of
   // each node handle opened afterwards (a remote runtime logs in with them).
   void describe_nodes(const std::vector<config::Node>& nodes);
+  // Nodes cluster.yml no longer names, as recorded when cke started their members (never
+  // overriding what cluster.yml says): a member left behind there can still be stopped.
+  void describe_recorded(const std::vector<state::MemberRecord>& records);
 
   [[nodiscard]] const std::string& runtime_name() const { return runtime_.name(); }
   pki::CertificateIssuer& issuer() { return issuer_; }

@@ -77,6 +77,8 @@ void write_member_certificates(Environment& env, const config::ClusterConfig& co
   auto& record = state.member_record_for(address);
   record.certificates_issued_at = issued_at;
   record.certificates_expire_at = issued_at + ttl.count();
+  record.hostname = node.hostname;
+  record.user = node.user;
 }
 
 void launch_member(Environment& env, const config::ClusterConfig& config, state::State& state,

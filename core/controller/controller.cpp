@@ -110,6 +110,7 @@ void Controller::follow() {
   }
   const auto config = config::parse_cluster_config(s.cluster_yaml, s.cluster_source).config;
   env_.describe_nodes(config.nodes);
+  env_.describe_recorded(s.member_records);
   const auto observed = cluster::observe(env_, config, observed_addresses(config, s));
   const Decision decision = decide(config, s, observed);
   const std::lock_guard data_lock(data_mutex_);
@@ -296,6 +297,7 @@ bool Controller::pass() {
     return false;
   }
   env_.describe_nodes(config.nodes);
+  env_.describe_recorded(s.member_records);
   const auto observed = cluster::observe(env_, config, observed_addresses(config, s));
   if (publishing_ != nullptr) {
     const auto* backup_publisher = config::kubernetes_backup_publisher(config);

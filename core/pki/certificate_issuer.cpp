@@ -12,12 +12,10 @@ namespace cke::pki {
 
 void CertificateIssuer::set_validity(plugin::CertificateRequest& request,
                                      std::chrono::seconds ttl) const {
-  // Valid from a few minutes ago, still until now + ttl: a certificate used the moment it is
-  // issued — on another machine whose clock is behind, or here after the clock was stepped
-  // back — must not be "not yet valid".
-  const int64_t now = clock_.unix_seconds();
-  request.not_before_unix = now - kClockSkewAllowance.count();
-  request.ttl_seconds = ttl.count() + kClockSkewAllowance.count();
+  // From now: renewal decisions read the lifetime left from the served certificate's
+  // notBefore and notAfter (a backdated notBefore would count as lifetime used).
+  request.not_before_unix = clock_.unix_seconds();
+  request.ttl_seconds = ttl.count();
 }
 
 plugin::IssuedCertificate CertificateIssuer::server(const config::Node& node,

@@ -16,8 +16,6 @@
 namespace cke::pki {
 
 inline constexpr std::chrono::seconds kMemberCertificateTtl = std::chrono::hours(24 * 365);
-// How far before its issue a certificate is valid from (clock differences between machines).
-inline constexpr std::chrono::seconds kClockSkewAllowance = std::chrono::minutes(5);
 inline constexpr std::chrono::seconds kRootCertificateTtl = std::chrono::hours(2);
 inline constexpr std::chrono::seconds kUserCertificateTtl = std::chrono::hours(87600);
 // The longest a client or operator certificate may live: the lifetime of the CAs themselves
@@ -69,7 +67,7 @@ class CertificateIssuer {
   std::string client_ca() { return backend_.ca_certificate("client"); }
 
  private:
-  // notBefore: now − kClockSkewAllowance; notAfter: now + ttl.
+  // notBefore: now; notAfter: now + ttl.
   void set_validity(plugin::CertificateRequest& request, std::chrono::seconds ttl) const;
   // A clientAuth-only certificate from CA `ca_name`.
   plugin::IssuedCertificate client_auth(const std::string& ca_name, const std::string& common_name,

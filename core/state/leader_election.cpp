@@ -52,7 +52,8 @@ void LeaderElection::lose(const std::string& why) {
 void LeaderElection::campaign() {
   // A follower holds no lease: it asks for one only when the leader key is free.
   const auto current = etcd_.call([&](etcd::Client& c) { return c.range(key_); });
-  spdlog::debug("leader key {}: {}", key_, current.kvs_size() > 0 ? current.kvs(0).value() : "free");
+  spdlog::debug("leader key {}: {}", key_,
+                current.kvs_size() > 0 ? current.kvs(0).value() : "free");
   if (current.kvs_size() > 0) {
     follow(current.kvs(0).value());
     return;

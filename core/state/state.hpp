@@ -34,6 +34,10 @@ struct MemberRecord {
   std::string etcd_version;            // the runtime's etcd version at its last start; "": unknown
   int64_t certificates_issued_at = 0;  // unix seconds; 0: unknown
   int64_t certificates_expire_at = 0;  // the earlier notAfter of its server and peer certificate
+  // The node as cluster.yml described it when the member was started: a remote runtime still
+  // logs in to it once the node has left cluster.yml (to stop the member, drop its data).
+  std::string hostname;
+  std::string user;
 };
 
 // The state file's format. 1: before member records and this number (no "format" key); 2: now.

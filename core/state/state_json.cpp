@@ -52,7 +52,9 @@ ordered_json to_json(const MemberRecord& m) {
           {"parameters", m.parameters},
           {"etcd_version", m.etcd_version},
           {"certificates_issued_at", m.certificates_issued_at},
-          {"certificates_expire_at", m.certificates_expire_at}};
+          {"certificates_expire_at", m.certificates_expire_at},
+          {"hostname", m.hostname},
+          {"user", m.user}};
 }
 
 MemberRecord member_from(const ordered_json& j) {
@@ -62,6 +64,8 @@ MemberRecord member_from(const ordered_json& j) {
   m.etcd_version = j.value("etcd_version", "");
   m.certificates_issued_at = j.value("certificates_issued_at", int64_t{0});
   m.certificates_expire_at = j.value("certificates_expire_at", int64_t{0});
+  m.hostname = j.value("hostname", "");
+  m.user = j.value("user", "");
   return m;
 }
 

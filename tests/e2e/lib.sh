@@ -74,7 +74,7 @@ options:
 ${2:-}
 YAML
   if [ "${CKE_E2E_RUNTIME:-local}" = ssh ]; then
-    sed -i "s/control_plane: true}/control_plane: true, user: $(id -un)}/" "$E2E_DIR/cluster.yml"
+    sed -i "s/control_plane: true}/control_plane: true$(ssh_user_key)}/" "$E2E_DIR/cluster.yml"
     start_node_sshds
   fi
 }
@@ -94,7 +94,8 @@ start_node_sshds() {
   ssh-keygen -q -t ed25519 -N '' -C cke -f "$ssh/user_key" || fail "ssh-keygen failed"
   cp "$ssh/user_key.pub" "$ssh/authorized_keys"
   : >"$ssh/known_hosts"
-  for node in $NODE1 $NODE2 $NODE3; do
+  # Five nodes: the membership tests grow the cluster to 127.SUBNET.0.4 and .5.
+  for node in $NODE1 $NODE2 $NODE3 "${NODE1%.1}.4" "${NODE1%.1}.5"; do
     ssh-keygen -q -t ed25519 -N '' -C "$node" -f "$ssh/host_key_$node" || fail "ssh-keygen failed"
     echo "[$node]:$E2E_SSH_PORT $(cut -d' ' -f1,2 "$ssh/host_key_$node.pub")" >>"$ssh/known_hosts"
     write_sshd_config "$ssh/sshd_config_$node" "$node" "$E2E_SSH_PORT" "$ssh/host_key_$node" \
@@ -140,6 +141,8 @@ stop_node_sshds() {
   local node
   for node in "${!E2E_SSHD_PID[@]}"; do stop_node_sshd "$node"; done
 }
+# ", user: NAME" for a node of cluster.yml under the ssh runtime (the login user); "" otherwise.
+ssh_user_key() { [ "${CKE_E2E_RUNTIME:-local}" != ssh ] || echo ", user: $(id -un)"; }
 # The flags that make cke use the test's runtime.
 runtime_flags() {
   if [ "${CKE_E2E_RUNTIME:-local}" = ssh ]; then
@@ -268,7 +271,7 @@ control_plane_file() {
     sed '/^nodes:/,$d' "$E2E_DIR/cluster.yml"
     echo "nodes:"
     for i in $(seq 1 "$1"); do
-      echo "  - {address: 127.$E2E_SUBNET.0.$i, hostname: node$i, control_plane: true}"
+      echo "  - {address: 127.$E2E_SUBNET.0.$i, hostname: node$i, control_plane: true$(ssh_user_key)}"
     done
     sed -n '/^options:/,$p' "$E2E_DIR/cluster.yml"
   } >"$file"

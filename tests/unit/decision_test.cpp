@@ -140,7 +140,7 @@ cke::state::State bootstrapped(std::vector<std::string> members, bool auth = tru
   s.auth_enabled = auth;
   for (const auto& address : {n1, n2, n3, n4, n5}) {
     s.member_records.push_back(
-        {address, cke::cluster::member_parameters(config_with({})), "", 900'000, 1'900'000});
+        {address, cke::cluster::member_parameters(config_with({})), "", 900'000, 1'900'000, "", ""});
   }
   return s;
 }
