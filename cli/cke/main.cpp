@@ -102,7 +102,8 @@ cke::state::StateEtcdConfig state_etcd_config(const Options& options) {
   return config;
 }
 
-// --leader-ttl: from 2s (etcd's smallest lease at its default election timeout) to 15s.
+// --leader-ttl: from 3s (the lease is 1 s shorter, and etcd's smallest is 2 s at its default
+// election timeout) to 15s.
 std::chrono::seconds leader_ttl(const Options& options) {
   std::chrono::seconds ttl{};
   try {
@@ -110,8 +111,8 @@ std::chrono::seconds leader_ttl(const Options& options) {
   } catch (const std::exception& e) {
     throw cke::Error(std::string("--leader-ttl: ") + e.what(), CKE_INVALID_ARGUMENT);
   }
-  if (ttl < std::chrono::seconds(2) || ttl > std::chrono::seconds(15)) {
-    throw cke::Error("--leader-ttl " + options.leader_ttl + ": must be from 2s to 15s",
+  if (ttl < std::chrono::seconds(3) || ttl > std::chrono::seconds(15)) {
+    throw cke::Error("--leader-ttl " + options.leader_ttl + ": must be from 3s to 15s",
                      CKE_INVALID_ARGUMENT);
   }
   return ttl;
@@ -464,8 +465,8 @@ int main(int argc, char** argv) {
                  "key prefix of cke's state in the state etcd")
       ->capture_default_str();
   app.add_option("--leader-ttl", options.leader_ttl,
-                 "lease of the leader in the state etcd, from 2s to 15s: a lost leader is "
-                 "replaced within it")
+                 "with a state etcd, a lost leader is replaced within this time, from 3s to 15s "
+                 "(its lease is 1s shorter)")
       ->capture_default_str();
   app.add_flag("--migrate-state", options.migrate_state,
                "copy this data directory's state and CAs into the empty --state-etcd, then exit");

@@ -10,7 +10,7 @@ LeaderElection::LeaderElection(StateEtcd& etcd, std::string advertise, std::chro
                                std::function<void()> on_elected)
     : etcd_(etcd),
       advertise_(std::move(advertise)),
-      ttl_(ttl),
+      lease_ttl_(ttl - kNoticeTime),
       on_elected_(std::move(on_elected)),
       key_(etcd.key("leader")) {}
 
@@ -59,7 +59,7 @@ void LeaderElection::campaign() {
     return;
   }
   const auto sent = Clock::now();  // the lease's TTL runs from its grant, after this
-  const auto grant = etcd_.call([&](etcd::Client& c) { return c.lease_grant(ttl_.count()); });
+  const auto grant = etcd_.call([&](etcd::Client& c) { return c.lease_grant(lease_ttl_.count()); });
   etcdserverpb::TxnRequest txn;
   *txn.add_compare() = created_at(key_, 0);
   *txn.add_success() = put_op(key_, advertise_, grant.id());
@@ -134,17 +134,14 @@ void LeaderElection::round() {
 }
 
 void LeaderElection::run(const std::stop_token& stop) {
-  // The leader renews at a third of the TTL, which leaves two more tries before the lease runs
-  // out; a follower looks at the leader key twice a second, so that it takes over within about
-  // half a second of the key's expiry.
-  const auto renew = std::chrono::duration_cast<std::chrono::milliseconds>(ttl_) / 3;
-  constexpr auto kWatch = std::chrono::milliseconds(500);
+  // The leader renews at a third of the lease, which leaves two more tries before it runs out.
+  const auto renew = std::chrono::duration_cast<std::chrono::milliseconds>(lease_ttl_) / 3;
   std::mutex sleep_mutex;
   std::condition_variable_any sleeper;
   while (!stop.stop_requested()) {
     round();
     std::unique_lock lock(sleep_mutex);
-    sleeper.wait_for(lock, stop, leading() ? renew : kWatch, [] { return false; });
+    sleeper.wait_for(lock, stop, leading() ? renew : kFollowerLook, [] { return false; });
   }
   int64_t lease = 0;
   {

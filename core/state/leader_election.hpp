@@ -18,11 +18,17 @@
 namespace cke::state {
 
 inline constexpr std::chrono::seconds kDefaultLeaderTtl{10};
+// A follower looks at the leader key this often.
+inline constexpr std::chrono::milliseconds kFollowerLook{250};
+// The lease is this much shorter than the TTL a lost leader is replaced within: the time for the
+// state etcd to expire the lease (it looks every 500 ms) and for a follower to notice.
+inline constexpr std::chrono::seconds kNoticeTime{1};
 
 class LeaderElection final : public Leadership {
  public:
-  // `advertise`: this cke's API address for followers to redirect to. `on_elected` runs (on the
-  // election's thread) each time this cke becomes leader.
+  // `advertise`: this cke's API address for followers to redirect to. `ttl`: a lost leader is
+  // replaced within it (at least 3 s). `on_elected` runs (on the election's thread) each time
+  // this cke becomes leader.
   LeaderElection(StateEtcd& etcd, std::string advertise, std::chrono::seconds ttl,
                  std::function<void()> on_elected = nullptr);
 
@@ -51,7 +57,7 @@ class LeaderElection final : public Leadership {
 
   StateEtcd& etcd_;
   std::string advertise_;
-  std::chrono::seconds ttl_;
+  std::chrono::seconds lease_ttl_;
   std::function<void()> on_elected_;
   const std::string key_;
 

@@ -120,10 +120,13 @@ wait "${HA_PID[a]}" 2>/dev/null || true
 unset 'HA_PID[a]'
 new_leader() { local l; l=$(leader_address); [ -n "$l" ] && [ "$l" != "${API[0]}" ]; }
 wait_until 30 "another cke to lead" new_leader
-elected_ms=$((($(date +%s%N) - killed_at) / 1000000))
 leader=$(name_of "$(leader_address)")
-echo "cke $leader leads ${elected_ms} ms after kill -9 of the leader (lease TTL ${TTL} s)"
-[ "$elected_ms" -le $((TTL * 1000 + 1000)) ] || fail "a new leader only after $elected_ms ms (TTL ${TTL} s)"
+# From the kill to the new leader's own log line (not to this script's next poll).
+elected_at=$(grep -F "elected leader" "$E2E_DIR/cke-$leader.log" | tail -n 1 | cut -d' ' -f1)
+elected_ms=$(($(date -d "$elected_at" +%s%N) / 1000000 - killed_at / 1000000))
+echo "cke $leader leads ${elected_ms} ms after kill -9 of the leader (--leader-ttl ${TTL}s)"
+# (half a second for this machine's scheduling while it runs other tests)
+[ "$elected_ms" -le $((TTL * 1000 + 500)) ] || fail "a new leader only after $elected_ms ms (--leader-ttl ${TTL}s)"
 CKE_SERVER=$(sock_of "$leader")
 # Every member restarted once with the new flag, the held restart recorded as interrupted.
 restarted_all() {
