@@ -69,17 +69,7 @@ MemberRecord member_from(const ordered_json& j) {
   return m;
 }
 
-}  // namespace
-
-State state_from_json(const std::string& text, const std::string& where,
-                      const std::string& recovery) {
-  State state;
-  ordered_json j;
-  try {
-    j = ordered_json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(where + ": corrupt state (" + e.what() + "); " + recovery, CKE_DATA_LOSS);
-  }
+void read_fields(const ordered_json& j, const std::string& where, State& state) {
   // Format 1 (no "format" key) differs only by lacking member records: its members are restarted
   // once, one at a time, so that they run with what this release starts them with.
   state.format = j.value("format", 1);
@@ -119,6 +109,27 @@ State state_from_json(const std::string& text, const std::string& where,
   }
   for (const auto& r : j.value("history", ordered_json::array())) {
     state.history.push_back(record_from(r));
+  }
+}
+
+}  // namespace
+
+State state_from_json(const std::string& text, const std::string& where,
+                      const std::string& recovery) {
+  State state;
+  ordered_json j;
+  try {
+    j = ordered_json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(where + ": corrupt state (" + e.what() + "); " + recovery, CKE_DATA_LOSS);
+  }
+  if (!j.is_object()) {
+    throw Error(where + ": corrupt state (not a JSON object); " + recovery, CKE_DATA_LOSS);
+  }
+  try {
+    read_fields(j, where, state);
+  } catch (const nlohmann::json::exception& e) {  // a field of the wrong type
+    throw Error(where + ": corrupt state (" + e.what() + "); " + recovery, CKE_DATA_LOSS);
   }
   return state;
 }
