@@ -102,20 +102,27 @@ cke::state::StateEtcdConfig state_etcd_config(const Options& options) {
   return config;
 }
 
+// A duration flag's value, within [low, high] (named as the flag's help says them).
+std::chrono::seconds bounded_duration(const std::string& flag, const std::string& text,
+                                      std::chrono::seconds low, std::chrono::seconds high,
+                                      const std::string& range) {
+  std::chrono::seconds value{};
+  try {
+    value = cke::cli::parse_duration(text);
+  } catch (const std::exception& e) {
+    throw cke::Error(flag + ": " + e.what(), CKE_INVALID_ARGUMENT);
+  }
+  if (value < low || value > high) {
+    throw cke::Error(flag + " " + text + ": must be from " + range, CKE_INVALID_ARGUMENT);
+  }
+  return value;
+}
+
 // --leader-ttl: from 3s (the lease is 1 s shorter, and etcd's smallest is 2 s at its default
 // election timeout) to 15s.
 std::chrono::seconds leader_ttl(const Options& options) {
-  std::chrono::seconds ttl{};
-  try {
-    ttl = cke::cli::parse_duration(options.leader_ttl);
-  } catch (const std::exception& e) {
-    throw cke::Error(std::string("--leader-ttl: ") + e.what(), CKE_INVALID_ARGUMENT);
-  }
-  if (ttl < std::chrono::seconds(3) || ttl > std::chrono::seconds(15)) {
-    throw cke::Error("--leader-ttl " + options.leader_ttl + ": must be from 3s to 15s",
-                     CKE_INVALID_ARGUMENT);
-  }
-  return ttl;
+  return bounded_duration("--leader-ttl", options.leader_ttl, std::chrono::seconds(3),
+                          std::chrono::seconds(15), "3s to 15s");
 }
 
 // "HOST:PORT" or "[V6]:PORT" → HOST.
@@ -159,23 +166,14 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-// Stops every member this data directory knows (the bootstrapped set, the control-plane nodes of
-// the applied cluster.yml, and any member directory on disk). Members otherwise outlive cke.
 // --interval, checked before anything starts.
 std::chrono::seconds pass_interval(const Options& options) {
-  std::chrono::seconds interval{};
-  try {
-    interval = cke::cli::parse_duration(options.interval);
-  } catch (const std::exception& e) {
-    throw cke::Error(std::string("--interval: ") + e.what(), CKE_INVALID_ARGUMENT);
-  }
-  if (interval < std::chrono::seconds(1) || interval > std::chrono::minutes(5)) {
-    throw cke::Error("--interval " + options.interval + ": must be from 1s to 5m",
-                     CKE_INVALID_ARGUMENT);
-  }
-  return interval;
+  return bounded_duration("--interval", options.interval, std::chrono::seconds(1),
+                          std::chrono::minutes(5), "1s to 5m");
 }
 
+// Stops every member the state knows (the bootstrapped set, the control-plane nodes of the
+// applied cluster.yml, and every member cke has a record of). Members otherwise outlive cke.
 int stop_members(cke::cluster::Environment& env, cke::state::StateStore& store) {
   const auto state = store.load();
   env.describe_recorded(state.member_records);  // cluster.yml's, below, take precedence
