@@ -16,8 +16,12 @@ packages=(
   etcd-server etcd-client jq gzip zstd xz-utils openssl time procps util-linux bc
   # real DNS servers the DNS publisher is tested against, and dig
   knot knot-dnsutils bind9 bind9-utils bind9-dnsutils
-  # a real sshd the ssh runtime is tested against (one per test node, on loopback)
-  openssh-server
+  # a real sshd the ssh runtime is tested against (one per test node, on loopback), and sudo
+  # for the test that logs in as a user other than root
+  openssh-server sudo
+  # a Debian root file system booted as a container with systemd as PID 1, for the ssh runtime's
+  # systemd units (tests/e2e/node_rootfs.sh)
+  debootstrap
 )
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -1,13 +1,19 @@
 // The ssh node runtime: each member is an etcd process on its own node, reached over SSH as the
-// node's `user` from cluster.yml (root: the member's files and process are root's), with the
+// node's `user` from cluster.yml (root, or a user with password-less sudo: either way the
+// member's files and process are root's), with the
 // same files as the local runtime, in the same directory on the node as the controller's member
 // directory (DATA_DIR/members/ADDRESS):
 //   data/  etcd.pid  etcd.log  data.restore/  data.old/  and the certificates cke writes
-// The member runs detached (setsid, output to etcd.log), so it keeps serving when the SSH
-// connection or cke goes; a later cke adopts it when etcd.pid names a live process whose command
-// line carries --data-dir=DIR/data. Each node keeps one connection, opened on first use and
+// Where systemd runs on the node, the member is a systemd unit (cke-etcd-ADDRESS-HASH.service,
+// restarted on failure, enabled while cke wants it running); elsewhere it runs detached (setsid,
+// output to etcd.log), so it keeps serving when the SSH connection or cke goes. A later cke adopts
+// a member through its unit, or through etcd.pid when that names a live process whose command line
+// carries --data-dir=DIR/data (a member started detached is still found on a node that runs
+// systemd now). Each node keeps one connection, opened on first use and
 // opened again after it broke; an unreachable node makes its calls fail (an observation for the
 // controller), each within the configured deadlines.
+#include <cctype>
+#include <cstdio>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -30,15 +36,19 @@ constexpr const char* kSchema = R"({"type":"object","additionalProperties":false
 "known_hosts":{"type":"string","description":"the known_hosts file host keys are checked against; default ~/.ssh/known_hosts"},
 "accept_new_host_keys":{"type":"boolean","description":"record the key of a host not yet in known_hosts (a changed key is always refused); default false"},
 "connect_timeout_seconds":{"type":"integer","description":"default 10"},
-"command_timeout_seconds":{"type":"integer","description":"default 30"}}})";
+"command_timeout_seconds":{"type":"integer","description":"default 30"},
+"service_manager":{"enum":["auto","systemd","detached"],"description":"how members run: systemd units, detached processes, or auto: systemd where it runs on the node; default auto"}}})";
 
 [[noreturn]] void config_error(const std::string& why) {
   throw sdk::Error(CKE_INVALID_ARGUMENT, "ssh runtime: " + why);
 }
 
+enum class ServiceManager { automatic, systemd, detached };
+
 struct Settings {
   ssh::Target base;  // everything but the host and user
   std::chrono::seconds command_timeout{30};
+  ServiceManager service_manager = ServiceManager::automatic;
 };
 
 Settings parse_settings(std::string_view config_json) {
@@ -79,10 +89,21 @@ Settings parse_settings(std::string_view config_json) {
       s.base.connect_timeout = std::chrono::seconds(number(1, 300));
     } else if (key == "command_timeout_seconds") {
       s.command_timeout = std::chrono::seconds(number(1, 3600));
+    } else if (key == "service_manager") {
+      const std::string name = text();
+      if (name == "auto") {
+        s.service_manager = ServiceManager::automatic;
+      } else if (name == "systemd") {
+        s.service_manager = ServiceManager::systemd;
+      } else if (name == "detached") {
+        s.service_manager = ServiceManager::detached;
+      } else {
+        config_error("service_manager must be auto, systemd or detached, got \"" + name + "\"");
+      }
     } else {
       config_error("unknown key \"" + key +
                    "\" (port, identity_file, known_hosts, accept_new_host_keys, "
-                   "connect_timeout_seconds, command_timeout_seconds)");
+                   "connect_timeout_seconds, command_timeout_seconds, service_manager)");
     }
   }
   return s;
@@ -99,7 +120,8 @@ class SshNode final : public sdk::Node {
     if (spec_.user.empty()) {
       throw sdk::Error(CKE_INVALID_ARGUMENT, "node " + spec_.address +
                                                  " has no user in cluster.yml: the ssh runtime "
-                                                 "logs in as it (root)");
+                                                 "logs in as it (root, or a user with "
+                                                 "password-less sudo)");
     }
   }
 
@@ -125,10 +147,15 @@ class SshNode final : public sdk::Node {
     for (const auto& a : command.argv) {
       line += " " + shell_quote(a);
     }
+    std::string how;
     const std::string pid = with_session([&](ssh::Session& s) {
-      if (!running_pid(s).empty()) {
+      if (!member_pid(s).empty()) {
         throw sdk::Error(CKE_ALREADY_EXISTS,
                          "the member on " + spec_.address + " is already running");
+      }
+      if (use_systemd(s)) {
+        how = " as the systemd unit " + unit_name();
+        return start_unit(s, line);
       }
       // A background job of a non-interactive shell is not a process group leader, so setsid
       // makes it one without forking: $! is etcd's pid.
@@ -137,16 +164,37 @@ class SshNode final : public sdk::Node {
                                 " >>etcd.log 2>&1 </dev/null & echo $! >etcd.pid.tmp; } && "
                                 "mv -f etcd.pid.tmp etcd.pid && cat etcd.pid"));
     });
-    events_.emit(spec_.address, CKE_LOG_INFO, "started etcd over SSH, pid " + pid);
+    events_.emit(spec_.address, CKE_LOG_INFO, "started etcd over SSH" + how + ", pid " + pid);
   }
 
   void stop(int64_t timeout_ms) override {
+    const int64_t tenths = std::max<int64_t>(timeout_ms / 100, 0);
+    const auto timeout = std::chrono::milliseconds(timeout_ms) + settings_.command_timeout;
     const std::string result = with_session([&](ssh::Session& s) {
+      if (use_systemd(s)) {
+        // Disabled first, so that a reboot does not bring back a member cke stopped; then TERM
+        // through systemd, up to the timeout, then KILL.
+        const std::string unit = q(unit_name());
+        const std::string main_pid = "systemctl show -p MainPID --value " + unit;
+        const std::string stopped = trimmed(run(
+            s,
+            "pid=$(" + main_pid + " 2>/dev/null); [ \"${pid:-0}\" != 0 ] || exit 0; " +
+                "systemctl disable --quiet " + unit + " 2>/dev/null; systemctl stop --no-block " +
+                unit + "; i=0; while [ \"$(" + main_pid + ")\" != 0 ] && [ $i -lt " +
+                std::to_string(tenths) + " ]; do sleep 0.1; i=$((i+1)); done; if [ \"$(" +
+                main_pid + ")\" != 0 ]; then systemctl kill -s KILL " + unit + "; while [ \"$(" +
+                main_pid +
+                ")\" != 0 ]; do sleep 0.05; done; echo killed $pid; else echo "
+                "stopped $pid; fi",
+            timeout));
+        if (!stopped.empty()) {
+          return stopped;
+        }
+      }
       const std::string pid = running_pid(s);
       if (pid.empty()) {
         return std::string();
       }
-      const int64_t tenths = std::max<int64_t>(timeout_ms / 100, 0);
       // TERM, up to the timeout for it to go, then KILL.
       return trimmed(run(
           s,
@@ -156,7 +204,7 @@ class SshNode final : public sdk::Node {
               " ]; do sleep 0.1; i=$((i+1)); done; if kill -0 $pid 2>/dev/null; then kill -KILL "
               "$pid; while kill -0 $pid 2>/dev/null; do sleep 0.05; done; echo killed $pid; "
               "else echo stopped $pid; fi",
-          std::chrono::milliseconds(timeout_ms) + settings_.command_timeout));
+          timeout));
     });
     if (!result.empty()) {
       events_.emit(spec_.address,
@@ -168,18 +216,18 @@ class SshNode final : public sdk::Node {
 
   sdk::MemberStatus inspect() override {
     return with_session([&](ssh::Session& s) -> sdk::MemberStatus {
-      if (const std::string pid = running_pid(s); !pid.empty()) {
+      if (const std::string pid = member_pid(s); !pid.empty()) {
         return {CKE_MEMBER_RUNNING, std::stoll(pid)};
       }
       const auto has_data =
-          s.exec("test -d " + q(dir_ + "/data/member"), "", settings_.command_timeout);
+          s.exec("test -d " + q(dir_ + "/data/member"), settings_.command_timeout);
       return {has_data.exit_status == 0 ? CKE_MEMBER_STOPPED : CKE_MEMBER_ABSENT, 0};
     });
   }
 
   void wipe() override {
     with_session([&](ssh::Session& s) {
-      if (!running_pid(s).empty()) {
+      if (!member_pid(s).empty()) {
         throw sdk::Error(CKE_FAILED_PRECONDITION,
                          "stop the member on " + spec_.address + " before wiping it");
       }
@@ -202,9 +250,9 @@ class SshNode final : public sdk::Node {
                                      q("--initial-advertise-peer-urls=" + spec.peer_url) + " " +
                                      q("--data-dir=" + staged()) + " 2>&1; status=$?; rm -f -- " +
                                      q(file) + "; exit $status",
-                                 "", timeout);
+                                 timeout);
       if (result.exit_status != 0) {
-        s.exec("rm -rf -- " + q(staged()), "", settings_.command_timeout);
+        s.exec("rm -rf -- " + q(staged()), settings_.command_timeout);
         throw sdk::Error(CKE_INTERNAL, "etcdctl snapshot restore on " + spec_.address +
                                            " failed (exit " + std::to_string(result.exit_status) +
                                            "): " + result.out);
@@ -218,7 +266,7 @@ class SshNode final : public sdk::Node {
 
   void swap_staged() override {
     with_session([&](ssh::Session& s) {
-      if (!running_pid(s).empty()) {
+      if (!member_pid(s).empty()) {
         throw sdk::Error(CKE_FAILED_PRECONDITION,
                          "stop the member on " + spec_.address + " before swapping its data");
       }
@@ -237,7 +285,7 @@ class SshNode final : public sdk::Node {
       return s
           .exec("tail -c " + std::to_string(max_bytes) + " -- " + q(dir_ + "/etcd.log") +
                     " 2>/dev/null",
-                "", settings_.command_timeout)
+                settings_.command_timeout)
           .out;
     });
     out.write({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
@@ -252,7 +300,7 @@ class SshNode final : public sdk::Node {
       return version_;
     }
     version_ = with_session([&](ssh::Session& s) {
-      const auto result = s.exec("etcd --version", "", settings_.command_timeout);
+      const auto result = s.exec("etcd --version", settings_.command_timeout);
       const std::string version = runtime_local::parse_etcd_version(result.out);
       if (version.empty()) {
         throw sdk::Error(CKE_NOT_FOUND, "node " + spec_.address +
@@ -296,13 +344,93 @@ class SshNode final : public sdk::Node {
   // Runs `script`; a non-zero exit is an error naming the node and what the script said.
   std::string run(ssh::Session& s, const std::string& script,
                   std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
-    const auto result = s.exec(script, "", timeout.value_or(settings_.command_timeout));
+    const auto result = s.exec(script, timeout.value_or(settings_.command_timeout));
     if (result.exit_status != 0) {
       throw sdk::Error(CKE_UNAVAILABLE, "node " + spec_.address + ": a command failed (exit " +
                                             std::to_string(result.exit_status) +
                                             "): " + trimmed(result.err + result.out));
     }
     return result.out;
+  }
+
+  // Whether members run as systemd units on this node: systemd is its init (sd_booted's test)
+  // and systemctl is there, unless the configuration says which.
+  bool use_systemd(ssh::Session& s) {
+    if (!systemd_) {
+      systemd_ = settings_.service_manager == ServiceManager::automatic
+                     ? s.exec("[ -d /run/systemd/system ] && command -v systemctl >/dev/null",
+                              settings_.command_timeout)
+                               .exit_status == 0
+                     : settings_.service_manager == ServiceManager::systemd;
+    }
+    return *systemd_;
+  }
+
+  // cke-etcd-ADDRESS-HASH.service: the address for people, the member directory's hash so that
+  // two data directories' members on one node never share a unit.
+  [[nodiscard]] std::string unit_name() const {
+    std::string name = "cke-etcd-";
+    for (const char c : spec_.address) {
+      name += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '-';
+    }
+    uint32_t hash = 2166136261U;  // FNV-1a: the same on every build, unlike std::hash
+    for (const char c : dir_) {
+      hash = (hash ^ static_cast<uint8_t>(c)) * 16777619U;
+    }
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", hash);
+    return name + "-" + hex + ".service";
+  }
+
+  // Writes the member's command as DIR/etcd.start and its unit (reloading systemd only when the
+  // unit changed), enables and starts it; returns its main pid.
+  std::string start_unit(ssh::Session& s, const std::string& command_line) {
+    // A unit file takes a path with no quoting of its own in StandardOutput=: keep to characters
+    // that need none.
+    if (dir_.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-") !=
+        std::string::npos) {
+      throw sdk::Error(CKE_INVALID_ARGUMENT,
+                       "the member directory " + dir_ +
+                           " has characters a systemd unit cannot hold (letters, digits and "
+                           "/._- only): choose another --data-dir or service_manager detached");
+    }
+    const std::string unit = unit_name();
+    const std::string unit_path = "/etc/systemd/system/" + unit;
+    const std::string unit_text =
+        "# Written by cke for the etcd member on " + spec_.address +
+        ": cke rewrites it, do not edit.\n"
+        "[Unit]\nDescription=etcd member " +
+        spec_.address +
+        " (cke)\nAfter=network-online.target\nWants=network-online.target\n\n"
+        "[Service]\nType=exec\nExecStart=/bin/sh " +
+        dir_ + "/etcd.start\nStandardOutput=append:" + dir_ +
+        "/etcd.log\nStandardError=inherit\nUMask=0077\nRestart=on-failure\nRestartSec=5\n"
+        "LimitNOFILE=65536\n\n[Install]\nWantedBy=multi-user.target\n";
+    s.make_directories(dir_, 0700);
+    s.write_file(dir_ + "/etcd.start", "#!/bin/sh\nexec " + command_line + "\n", 0700);
+    if (s.exec("cat -- " + q(unit_path), settings_.command_timeout).out != unit_text) {
+      s.write_file(unit_path, unit_text, 0644);
+      run(s, "systemctl daemon-reload");
+    }
+    return trimmed(run(s, "systemctl reset-failed " + q(unit) +
+                              " 2>/dev/null; systemctl enable --quiet " + q(unit) +
+                              " && systemctl start " + q(unit) +
+                              " && systemctl show -p MainPID --value " + q(unit)));
+  }
+
+  // The member's pid: its unit's main process, or a detached process (started so by this or an
+  // earlier cke); "" when it does not run.
+  std::string member_pid(ssh::Session& s) {
+    if (use_systemd(s)) {
+      const std::string pid = trimmed(
+          s.exec("systemctl show -p MainPID --value " + q(unit_name()), settings_.command_timeout)
+              .out);
+      if (!pid.empty() && pid != "0" && pid.find_first_not_of("0123456789") == std::string::npos) {
+        return pid;
+      }
+    }
+    return running_pid(s);
   }
 
   // The pid in etcd.pid when that process lives, is no zombie, and runs this member's data.
@@ -314,7 +442,7 @@ class SshNode final : public sdk::Node {
                    "[ \"$(cut -d' ' -f3 /proc/$pid/stat 2>/dev/null)\" != Z ] && "
                    "tr '\\0' '\\n' </proc/$pid/cmdline | grep -qxF -- " +
                    q(marker) + " && echo $pid",
-               "", settings_.command_timeout);
+               settings_.command_timeout);
     return result.exit_status == 0 ? trimmed(result.out) : std::string();
   }
 
@@ -348,6 +476,7 @@ class SshNode final : public sdk::Node {
   std::string dir_;
   std::mutex mutex_;
   std::unique_ptr<ssh::Session> session_;
+  std::optional<bool> systemd_;  // use_systemd()'s answer, asked once
   // etcd_version()'s answer, kept a minute.
   std::mutex version_mutex_;  // taken before mutex_, never after
   std::string version_;

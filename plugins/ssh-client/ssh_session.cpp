@@ -13,12 +13,6 @@
 namespace cke::ssh {
 namespace {
 
-struct ChannelFree {
-  void operator()(ssh_channel c) const {
-    ssh_channel_close(c);
-    ssh_channel_free(c);
-  }
-};
 struct SftpFileFree {
   void operator()(sftp_file f) const { sftp_close(f); }
 };
@@ -29,7 +23,12 @@ struct StringFree {
   void operator()(char* s) const { ssh_string_free_char(s); }
 };
 
-using Channel = std::unique_ptr<ssh_channel_struct, ChannelFree>;
+// Where Debian, Red Hat, Arch and the BSDs install OpenSSH's SFTP server: a user other than
+// root runs it through sudo, as root, so that the files cke writes are root's.
+constexpr const char* kFindSftpServer =
+    "for p in /usr/lib/openssh/sftp-server /usr/libexec/openssh/sftp-server "
+    "/usr/lib/ssh/sftp-server /usr/libexec/sftp-server; do [ -x \"$p\" ] && { echo \"$p\"; "
+    "exit 0; }; done; exit 127";
 
 std::string dirname_of(const std::string& path) {
   const auto slash = path.rfind('/');
@@ -48,15 +47,62 @@ std::string shell_quote(const std::string& text) {
 
 void Session::SftpFree::operator()(sftp_session s) const { sftp_free(s); }
 
+void Session::ChannelFree::operator()(ssh_channel c) const {
+  ssh_channel_close(c);
+  ssh_channel_free(c);
+}
+
+bool Session::as_root() const { return target_.user == "root"; }
+
+Session::Channel Session::open_channel(const std::string& command) {
+  Channel channel(ssh_channel_new(session_.get()));
+  const std::string line = as_root() ? command : "sudo -n -- /bin/sh -c " + shell_quote(command);
+  if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK ||
+      ssh_channel_request_exec(channel.get(), line.c_str()) != SSH_OK) {
+    fail(CKE_UNAVAILABLE, std::string("cannot open a channel: ") + ssh_get_error(session_.get()));
+  }
+  return channel;
+}
+
 sftp_session Session::sftp() {
   if (!sftp_) {
-    sftp_.reset(sftp_new(session_.get()));
+    if (as_root()) {
+      sftp_.reset(sftp_new(session_.get()));
+    } else {
+      // Found through the shell first: that also proves sudo works, which the SFTP handshake
+      // would not report (it waits on a server that never came).
+      const ExecResult found = exec(kFindSftpServer, target_.connect_timeout);
+      if (found.exit_status != 0) {
+        fail(CKE_UNAVAILABLE,
+             "no sftp-server in /usr/lib/openssh, /usr/libexec/openssh, "
+             "/usr/lib/ssh or /usr/libexec on the node (install OpenSSH's server)");
+      }
+      Channel channel = open_channel("exec " + found.out.substr(0, found.out.find('\n')));
+      sftp_.reset(sftp_new_channel(session_.get(), channel.get()));
+      if (sftp_) {
+        channel.release();  // the SFTP session owns it now
+      }
+    }
     if (!sftp_ || sftp_init(sftp_.get()) != SSH_OK) {
       sftp_.reset();
-      fail(CKE_UNAVAILABLE, std::string("cannot start SFTP: ") + ssh_get_error(session_.get()));
+      fail(CKE_UNAVAILABLE,
+           std::string("cannot start SFTP: ") + ssh_get_error(session_.get()) +
+               (as_root() ? "" : " (the user needs password-less sudo for the SFTP server)"));
     }
   }
   return sftp_.get();
+}
+
+ssh_channel Session::shell() {
+  if (shell_ &&
+      (ssh_channel_is_eof(shell_.get()) != 0 || ssh_channel_is_closed(shell_.get()) != 0)) {
+    shell_.reset();
+  }
+  if (!shell_) {
+    shell_ = open_channel("exec /bin/sh");
+    end_marker_ = "cke-end-" + random_hex(16);
+  }
+  return shell_.get();
 }
 
 void Session::make_directories(const std::string& path, int mode) {
@@ -191,61 +237,69 @@ void Session::log_in() {
 
 bool Session::alive() const { return ssh_is_connected(session_.get()) != 0; }
 
-ExecResult Session::exec(const std::string& command, const std::string& input,
-                         std::chrono::milliseconds timeout) {
+ExecResult Session::exec(const std::string& command, std::chrono::milliseconds timeout) {
   ssh_session s = session_.get();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  Channel channel(ssh_channel_new(s));
-  if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK ||
-      ssh_channel_request_exec(channel.get(), command.c_str()) != SSH_OK) {
-    fail(CKE_UNAVAILABLE, std::string("cannot run a command: ") + ssh_get_error(s));
-  }
-  size_t written = 0;
-  while (written < input.size()) {
-    const int n = ssh_channel_write(channel.get(), input.data() + written,
-                                    static_cast<uint32_t>(input.size() - written));
+  ssh_channel channel = shell();
+  // After the command, its status on stdout and a line on stderr, each behind the shell's
+  // marker, say where its output ends.
+  const std::string line = "/bin/sh -c " + shell_quote(command) +
+                           " </dev/null; printf '\\n%s %d\\n' " + end_marker_ +
+                           " \"$?\"; printf '\\n%s\\n' " + end_marker_ + " >&2\n";
+  for (size_t written = 0; written < line.size();) {
+    const int n = ssh_channel_write(channel, line.data() + written,
+                                    static_cast<uint32_t>(line.size() - written));
     if (n < 0) {
-      fail(CKE_UNAVAILABLE, std::string("cannot send a command its input: ") + ssh_get_error(s));
+      shell_.reset();
+      fail(CKE_UNAVAILABLE, std::string("cannot send a command: ") + ssh_get_error(s));
     }
     written += static_cast<size_t>(n);
   }
-  ssh_channel_send_eof(channel.get());
-  ExecResult result;
+  const std::string out_end = "\n" + end_marker_ + " ";
+  const std::string err_end = "\n" + end_marker_ + "\n";
+  std::string out;
+  std::string err;
+  size_t out_end_at = std::string::npos;
   char buffer[16384];
-  for (;;) {
+  while (out_end_at == std::string::npos || out.find('\n', out_end_at + 1) == std::string::npos ||
+         err.find(err_end) == std::string::npos) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
+      shell_.reset();  // the command may still run; the next call gets a new shell
       fail(CKE_DEADLINE_EXCEEDED, "the command did not finish within " +
                                       std::to_string(timeout.count()) + " ms: " + command);
     }
     const int wait_ms = static_cast<int>(std::min<int64_t>(left.count(), 200));
-    const int n = ssh_channel_read_timeout(channel.get(), buffer, sizeof buffer, 0, wait_ms);
-    if (n > 0) {
-      result.out.append(buffer, static_cast<size_t>(n));
-      continue;
-    }
-    const int e = ssh_channel_read_nonblocking(channel.get(), buffer, sizeof buffer, 1);
+    const int e = ssh_channel_read_nonblocking(channel, buffer, sizeof buffer, 1);
     if (e > 0) {
-      result.err.append(buffer, static_cast<size_t>(e));
-      continue;
+      err.append(buffer, static_cast<size_t>(e));
+    }
+    const bool out_done = out_end_at != std::string::npos;
+    const int n = ssh_channel_read_timeout(channel, buffer, sizeof buffer, out_done ? 1 : 0,
+                                           e > 0 ? 0 : wait_ms);
+    if (n > 0) {
+      (out_done ? err : out).append(buffer, static_cast<size_t>(n));
     }
     if (n == SSH_ERROR || e == SSH_ERROR) {
+      shell_.reset();
       fail(CKE_UNAVAILABLE, std::string("the connection broke: ") + ssh_get_error(s));
     }
-    if (ssh_channel_is_eof(channel.get()) != 0) {
-      break;
+    if (!out_done) {
+      out_end_at = out.find(out_end);
+    }
+    if (n <= 0 && e <= 0 && ssh_channel_is_eof(channel) != 0) {
+      shell_.reset();
+      fail(CKE_UNAVAILABLE,
+           "the shell on the node ended" +
+               (err.empty() ? std::string() : ": " + err.substr(0, err.find('\n'))) +
+               (as_root() ? "" : " (the user needs password-less sudo)"));
     }
   }
-  // The exit status arrives with or just after the end of the output.
-  while (true) {
-    result.exit_status = ssh_channel_get_exit_status(channel.get());
-    if (result.exit_status != -1 || ssh_channel_is_closed(channel.get()) != 0 ||
-        std::chrono::steady_clock::now() >= deadline) {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  ExecResult result;
+  result.exit_status = std::atoi(out.c_str() + out_end_at + out_end.size());
+  result.out = out.substr(0, out_end_at);
+  result.err = err.substr(0, err.find(err_end));
   return result;
 }
 

@@ -3,6 +3,8 @@
 // new keys may be accepted (then it is recorded), and a changed key is always refused; nothing is
 // ever accepted blindly. Every call has a deadline, so an unreachable node is an error, never a
 // hang. Not for concurrent use: the ssh runtime serialises the calls on one node.
+// A user other than root works through password-less sudo: the connection's shell and its SFTP
+// server run as root (`sudo -n`), so what the runtime writes and starts is root's either way.
 #pragma once
 
 #include <libssh/libssh.h>
@@ -20,7 +22,7 @@ namespace cke::ssh {
 struct Target {
   std::string host;  // an address or a DNS name
   int port = 22;
-  std::string user;                   // root, or a user with password-less sudo
+  std::string user;                   // root, or a user with password-less sudo (sudo -n)
   std::string identity_file;          // a private key file; "": the SSH agent (SSH_AUTH_SOCK)
   std::string known_hosts;            // the known_hosts file host keys are checked against
   bool accept_new_host_keys = false;  // record an unknown host key (never a changed one)
@@ -43,9 +45,11 @@ class Session {
   Session& operator=(const Session&) = delete;
   ~Session();
 
-  // Runs `command` through the login shell with `input` on its stdin; gives up (and closes the
-  // channel) after `timeout`. Throws only when the command cannot be run or times out.
-  ExecResult exec(const std::string& command, const std::string& input = "",
+  // Runs `command` (as root; stdin empty) through the connection's shell, in an `sh -c` of its
+  // own so that its exit, a syntax error or a `cd` ends with it; gives up after `timeout` (the
+  // shell is closed then, and the next call starts another). Throws only when the command cannot
+  // be run or times out.
+  ExecResult exec(const std::string& command,
                   std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
   // Writes `content` to `path` with `mode` so that no reader ever sees it half-written: a new
@@ -71,18 +75,31 @@ class Session {
   struct SftpFree {
     void operator()(sftp_session s) const;
   };
+  struct ChannelFree {
+    void operator()(ssh_channel c) const;
+  };
+  using Channel = std::unique_ptr<ssh_channel_struct, ChannelFree>;
 
   // The connection's SFTP session, started on first use and kept: each start is a process on
   // the node.
   sftp_session sftp();
+  // A new channel running `command` (wrapped in `sudo -n` for a user other than root).
+  Channel open_channel(const std::string& command);
+  // The connection's shell, started on first use and kept while it lives: a channel costs sshd
+  // a process and a login's work (~85 ms measured), one more command through the shell ~1 ms.
+  ssh_channel shell();
 
+  [[nodiscard]] bool as_root() const;
   [[noreturn]] void fail(int32_t code, const std::string& what) const;
   void check_host_key();
   void log_in();
 
   Target target_;
   std::unique_ptr<ssh_session_struct, SessionFree> session_;
-  std::unique_ptr<sftp_session_struct, SftpFree> sftp_;  // destroyed before session_
+  // Both are destroyed before session_.
+  std::unique_ptr<sftp_session_struct, SftpFree> sftp_;
+  Channel shell_;
+  std::string end_marker_;  // ends each command's output on the shell; new for every shell
 };
 
 // `text` as one word of a POSIX shell command line: '…' with each ' written as '\''.

@@ -50,6 +50,8 @@ e2e_cleanup() {
     # in the same member directories.
     cke --data-dir "$E2E_DIR/data" --stop-members >/dev/null 2>&1 || true
     stop_node_sshds
+    stop_node_container
+    remove_sudo_user
     [ -n "${E2E_KEEP:-}" ] || rm -rf "$E2E_DIR"  # E2E_KEEP=1: kept, to look at
   fi
   exit $status
@@ -79,8 +81,68 @@ options:
 ${2:-}
 YAML
   if [ "${CKE_E2E_RUNTIME:-local}" = ssh ]; then
+    [ "${CKE_E2E_SSH_USER:-}" != sudo ] || create_sudo_user
+    [ "${CKE_E2E_SERVICE_MANAGER:-}" != systemd ] || boot_node_container
     sed -i "s/control_plane: true}/control_plane: true$(ssh_user_key)}/" "$E2E_DIR/cluster.yml"
     start_node_sshds
+  fi
+}
+
+# CKE_E2E_SERVICE_MANAGER=systemd (with CKE_E2E_RUNTIME=ssh): the nodes are one container booted
+# from CKE_NODE_ROOTFS (tests/e2e/node_rootfs.sh) with a real systemd as its PID 1; the nodes' sshd
+# run inside it, so the ssh runtime finds systemd there and runs the members as units.
+E2E_NODE_PID=""
+boot_node_container() {
+  local root=${CKE_NODE_ROOTFS:?CKE_NODE_ROOTFS must name the node root file system}
+  [ -f "$root/.complete" ] || fail "no node root file system at $root: run tests/e2e/node_rootfs.sh $root"
+  unshare --pid --mount --fork --propagation private "$(dirname "${BASH_SOURCE[0]}")/node_container.sh" \
+    "$root" "$E2E_DIR" >>"$E2E_DIR/node-container.log" 2>&1 &
+  E2E_NODE_UNSHARE_PID=$!
+  wait_until 10 "the node container's systemd" node_systemd_pid
+  E2E_NODE_PID=$(node_systemd_pid)
+  wait_until 30 "systemd in the node container" node_systemd_running
+  in_node mkdir -p /run/sshd
+}
+node_systemd_pid() { pgrep -P "$E2E_NODE_UNSHARE_PID" -x systemd; }
+node_systemd_running() { [[ "$(in_node systemctl is-system-running)" =~ ^(running|degraded)$ ]]; }
+# in_node COMMAND...: COMMAND inside the node container (its processes, mounts and systemd).
+in_node() { nsenter -t "$E2E_NODE_PID" -m -p -r -w "$@"; }
+stop_node_container() {
+  [ -n "$E2E_NODE_PID" ] || return 0
+  # The units cke wrote go with the container's members: the root file system is reused.
+  in_node sh -c 'rm -f /etc/systemd/system/cke-etcd-*.service /etc/systemd/system/*.wants/cke-etcd-*.service' || true
+  # PID 1 of the namespace: its end kills every process in it, members and sshd included.
+  kill -KILL "$E2E_NODE_PID" 2>/dev/null || true
+  wait "$E2E_NODE_UNSHARE_PID" 2>/dev/null || true
+  E2E_NODE_PID=""
+}
+
+# CKE_E2E_SSH_USER=sudo (with CKE_E2E_RUNTIME=ssh): cke logs in as a user the test creates,
+# cke-e2e-SUBNET, that may run anything as root without a password through a sudoers.d file;
+# cleanup removes both. The test's directory becomes traversable (0711) so that sshd, reading
+# authorized_keys as that user, can reach the file.
+create_sudo_user() {
+  command -v sudo >/dev/null || fail "no sudo: run packaging/install-deps.sh"
+  E2E_SUDO_USER=cke-e2e-$E2E_SUBNET
+  remove_sudo_user  # one a killed run left behind
+  # Password "*": no password login, but not a locked account, which sshd would refuse.
+  useradd --no-create-home --home-dir / --shell /bin/sh --password '*' "$E2E_SUDO_USER" ||
+    fail "cannot create the user $E2E_SUDO_USER"
+  sudo_rule "$E2E_SUDO_USER ALL=(root) NOPASSWD: ALL"
+  chmod 711 "$E2E_DIR"
+}
+# sudo_rule LINE: the test user's sudoers.d file holds LINE ("" removes the file).
+sudo_rule() {
+  local file=/etc/sudoers.d/$E2E_SUDO_USER
+  if [ -z "$1" ]; then rm -f "$file"; return; fi
+  printf '%s\n' "$1" >"$file.tmp" && chmod 440 "$file.tmp" && visudo -q -c -f "$file.tmp" >/dev/null &&
+    mv -f "$file.tmp" "$file" || fail "cannot write $file"
+}
+remove_sudo_user() {
+  [ -n "${E2E_SUDO_USER:-}" ] || return 0
+  sudo_rule ""
+  if id "$E2E_SUDO_USER" >/dev/null 2>&1; then
+    userdel "$E2E_SUDO_USER" || echo "cannot remove the test user $E2E_SUDO_USER" >&2
   fi
 }
 
@@ -98,6 +160,7 @@ start_node_sshds() {
     fail "cannot create /run/sshd for sshd"
   ssh-keygen -q -t ed25519 -N '' -C cke -f "$ssh/user_key" || fail "ssh-keygen failed"
   cp "$ssh/user_key.pub" "$ssh/authorized_keys"
+  if [ -n "${E2E_SUDO_USER:-}" ]; then chmod 711 "$ssh" && chmod 644 "$ssh/authorized_keys"; fi
   : >"$ssh/known_hosts"
   # Five nodes: the membership tests grow the cluster to 127.SUBNET.0.4 and .5.
   for node in $NODE1 $NODE2 $NODE3 "${NODE1%.1}.4" "${NODE1%.1}.5"; do
@@ -129,7 +192,9 @@ CONF
 }
 # start_node_sshd ADDRESS / stop_node_sshd ADDRESS: one node's sshd (the node "reachable" or not).
 start_node_sshd() {
-  /usr/sbin/sshd -D -e -f "$E2E_DIR/node-ssh/sshd_config_$1" >>"$E2E_DIR/node-ssh/sshd_$1.log" 2>&1 &
+  local run=()
+  [ -z "$E2E_NODE_PID" ] || run=(in_node)
+  "${run[@]}" /usr/sbin/sshd -D -e -f "$E2E_DIR/node-ssh/sshd_config_$1" >>"$E2E_DIR/node-ssh/sshd_$1.log" 2>&1 &
   E2E_SSHD_PID[$1]=$!
   wait_until 20 "sshd on $1:$E2E_SSH_PORT" sshd_listens "$1"
 }
@@ -147,7 +212,14 @@ stop_node_sshds() {
   for node in "${!E2E_SSHD_PID[@]}"; do stop_node_sshd "$node"; done
 }
 # ", user: NAME" for a node of cluster.yml under the ssh runtime (the login user); "" otherwise.
-ssh_user_key() { [ "${CKE_E2E_RUNTIME:-local}" != ssh ] || echo ", user: $(id -un)"; }
+ssh_user_key() { [ "${CKE_E2E_RUNTIME:-local}" != ssh ] || echo ", user: ${E2E_SUDO_USER:-$(id -un)}"; }
+# stop_members: `cke --stop-members` through the test's runtime (members in a node container are
+# out of the local runtime's reach).
+stop_members() {
+  local flags
+  mapfile -t flags < <(runtime_flags)
+  cke --data-dir "$E2E_DIR/data" "${flags[@]}" --stop-members
+}
 # The flags that make cke use the test's runtime.
 runtime_flags() {
   if [ "${CKE_E2E_RUNTIME:-local}" = ssh ]; then
@@ -192,6 +264,25 @@ wait_healthy() {
   # Under the ssh runtime, the members must have been started through it.
   [ "${CKE_E2E_RUNTIME:-local}" != ssh ] || has -F "started etcd over SSH" "$E2E_DIR/cke.log" ||
     fail "CKE_E2E_RUNTIME=ssh, but no member was started over SSH"
+  # Under systemd: the members are its units, and they run.
+  if [ -n "$E2E_NODE_PID" ]; then
+    local unit units
+    units=$(sed -n 's/.*as the systemd unit \(cke-etcd-[^ ,]*\),.*/\1/p' "$E2E_DIR/cke.log" | sort -u)
+    [ -n "$units" ] || fail "CKE_E2E_SERVICE_MANAGER=systemd, but no member was started as a systemd unit"
+    for unit in $units; do
+      [ "$(in_node systemctl is-active "$unit")" = active ] || fail "the unit $unit is not active"
+    done
+  fi
+  # Through sudo: logged in as the test user, and the members are root's all the same.
+  if [ -n "${E2E_SUDO_USER:-}" ]; then
+    cat "$E2E_DIR"/node-ssh/sshd_*.log | has -F "Accepted publickey for $E2E_SUDO_USER " ||
+      fail "no login as $E2E_SUDO_USER in the nodes' sshd logs"
+    local pid
+    pid=$(cat "$E2E_DIR/data/members/$NODE1/etcd.pid")
+    [ "$(ps -o user= -p "$pid")" = root ] || fail "the member on $NODE1 runs as $(ps -o user= -p "$pid"), not root"
+    [ "$(stat -c %U:%a "$E2E_DIR/data/members/$NODE1/data")" = root:700 ] ||
+      fail "the member's data directory is $(stat -c %U:%a "$E2E_DIR/data/members/$NODE1/data")"
+  fi
 }
 
 # use_root_certificate: the seed's Administration block, as written.

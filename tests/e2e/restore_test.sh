@@ -72,7 +72,7 @@ done
 
 # 4. Disaster: every member's data gone → needs-restore → restore FILE → healthy with the data.
 stop_cke
-cke --data-dir "$E2E_DIR/data" --stop-members >/dev/null
+stop_members >/dev/null
 rm -rf "$E2E_DIR"/data/members/*
 start_cke
 wait_until 20 "phase needs-restore" sh -c '[ "$(ckecli status -output=json | jq -r .phase)" = needs-restore ]'

@@ -3,8 +3,9 @@
 # openssh-server, run in the foreground on a loopback address with a temporary host key: an
 # unknown host key is refused unless new keys may be accepted, then recorded; a changed host key
 # is refused even then; commands run with their exit status; a file is written atomically with
-# its mode over SFTP; a command that does not finish is given up at its deadline; a stopped sshd
-# is a quick, one-line error.
+# its mode over SFTP; a command that does not finish is given up at its deadline; a user other than
+# root works through password-less sudo (as root) and gets a clear error without it; a stopped
+# sshd is a quick, one-line error.
 source "$(dirname "$0")/lib.sh"
 : "${CKE_TEST_SSH:?CKE_TEST_SSH must name the cke-test-ssh tool}"
 SSHD=/usr/sbin/sshd
@@ -75,6 +76,21 @@ printf 'public\n' | ssh_call "${target[@]}" write "$ssh_dir/files/ca.crt" 644 ||
   fail "temporary files were left: $(ls -A "$ssh_dir/files")"
 expect_failure "a write into a missing directory" "cannot create" \
   sh -c "echo x | \"$CKE_TEST_SSH\" $(printf '%q ' "${target[@]}") write $ssh_dir/none/file 600"
+
+# --- a user other than root: everything through password-less sudo, as root -------------------------
+create_sudo_user
+chmod 711 "$ssh_dir" && chmod 644 "$ssh_dir/authorized_keys"
+sudo_target=("$ADDRESS" "$PORT" "$E2E_SUDO_USER" "$ssh_dir/user_key" "$known_hosts")
+[ "$(ssh_call "${sudo_target[@]}" exec 'id -un')" = root ] || fail "a command through sudo did not run as root"
+printf 'through sudo\n' | ssh_call "${sudo_target[@]}" write "$ssh_dir/files/sudo.pem" 600 ||
+  fail "a write through sudo failed"
+[ "$(stat -c '%U %a' "$ssh_dir/files/sudo.pem")" = "root 600" ] ||
+  fail "the file written through sudo is $(stat -c '%U %a' "$ssh_dir/files/sudo.pem")"
+sudo_rule ""  # no sudo rights any more: a sentence that says what the user lacks
+expect_failure "a user without sudo rights" "password-less sudo" ssh_call "${sudo_target[@]}" exec true
+expect_failure "SFTP for a user without sudo rights" "password-less sudo" \
+  sh -c "echo x | \"$CKE_TEST_SSH\" $(printf '%q ' "${sudo_target[@]}") write $ssh_dir/files/x 600"
+[ ! -e "$ssh_dir/files/x" ] || fail "a write without sudo rights left a file"
 
 # --- a changed host key: refused, even when new keys may be accepted -------------------------------
 stop_sshd

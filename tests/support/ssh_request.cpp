@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   try {
     cke::ssh::Session session(target);
     if (args[5] == "exec") {
-      const auto result = session.exec(args[6], "", timeout);
+      const auto result = session.exec(args[6], timeout);
       std::cout << result.out;
       std::cerr << result.err;
       return result.exit_status;
