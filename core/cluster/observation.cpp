@@ -107,12 +107,14 @@ ClusterObservation observe(Environment& env, const config::ClusterConfig& config
       m.error = e.what();
     }
   };
-  for (const auto& address : addresses) {
-    MemberObservation m;
-    m.address = address;
-    inspect(m);
-    out.members.push_back(std::move(m));
-  }
+  // The runtime's answers, node by node in parallel too (the runtime ABI allows calls for
+  // different nodes at once): a remote node's connection or deadline costs a pass once, not
+  // once per node.
+  out.members.resize(addresses.size());
+  in_parallel(addresses.size(), [&](size_t i) {
+    out.members[i].address = addresses[i];
+    inspect(out.members[i]);
+  });
 
   // Status from every running member, all at once: reachability, size, leader, its own id.
   std::optional<uint64_t> leader_id;

@@ -4,10 +4,12 @@
 #include <libssh/sftp.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <thread>
 #include <vector>
 
 #include "cke/sdk/error.hpp"
+#include "core/common/base64.hpp"
 #include "core/common/random_hex.hpp"
 
 namespace cke::ssh {
@@ -29,6 +31,10 @@ constexpr const char* kFindSftpServer =
     "for p in /usr/lib/openssh/sftp-server /usr/libexec/openssh/sftp-server "
     "/usr/lib/ssh/sftp-server /usr/libexec/sftp-server; do [ -x \"$p\" ] && { echo \"$p\"; "
     "exit 0; }; done; exit 127";
+
+// Files up to this size go through the shell in one command (an argument of sh -c may hold
+// 128 KiB on Linux; base64 makes 64 KiB into 87 KiB); larger ones over SFTP.
+constexpr size_t kLargestShellFile = 64 * 1024;
 
 std::string dirname_of(const std::string& path) {
   const auto slash = path.rfind('/');
@@ -54,12 +60,20 @@ void Session::ChannelFree::operator()(ssh_channel c) const {
 
 bool Session::as_root() const { return target_.user == "root"; }
 
+std::string Session::why() const {
+  // libssh leaves its message empty when a blocking call ran out of time (connect_timeout).
+  const char* text = ssh_get_error(session_.get());
+  return text != nullptr && *text != '\0'
+             ? std::string(text)
+             : "no answer within " + std::to_string(target_.connect_timeout.count()) + " s";
+}
+
 Session::Channel Session::open_channel(const std::string& command) {
   Channel channel(ssh_channel_new(session_.get()));
   const std::string line = as_root() ? command : "sudo -n -- /bin/sh -c " + shell_quote(command);
   if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK ||
       ssh_channel_request_exec(channel.get(), line.c_str()) != SSH_OK) {
-    fail(CKE_UNAVAILABLE, std::string("cannot open a channel: ") + ssh_get_error(session_.get()));
+    fail(CKE_UNAVAILABLE, std::string("cannot open a channel: ") + why());
   }
   return channel;
 }
@@ -86,7 +100,7 @@ sftp_session Session::sftp() {
     if (!sftp_ || sftp_init(sftp_.get()) != SSH_OK) {
       sftp_.reset();
       fail(CKE_UNAVAILABLE,
-           std::string("cannot start SFTP: ") + ssh_get_error(session_.get()) +
+           std::string("cannot start SFTP: ") + why() +
                (as_root() ? "" : " (the user needs password-less sudo for the SFTP server)"));
     }
   }
@@ -106,23 +120,13 @@ ssh_channel Session::shell() {
 }
 
 void Session::make_directories(const std::string& path, int mode) {
-  sftp_session sftp = this->sftp();
-  for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
-    const std::string prefix = slash == std::string::npos ? path : path.substr(0, slash);
-    if (sftp_mkdir(sftp, prefix.c_str(), static_cast<mode_t>(mode)) != 0) {
-      // OpenSSH answers a plain failure for an existing name: look at what is there.
-      const sftp_attributes attributes = sftp_stat(sftp, prefix.c_str());
-      const bool directory =
-          attributes != nullptr && attributes->type == SSH_FILEXFER_TYPE_DIRECTORY;
-      sftp_attributes_free(attributes);
-      if (!directory) {
-        fail(CKE_UNAVAILABLE,
-             "cannot create the directory " + prefix + ": " + ssh_get_error(session_.get()));
-      }
-    }
-    if (slash == std::string::npos) {
-      return;
-    }
+  // The umask gives every directory mkdir -p creates the mode; existing ones are left alone.
+  char umask[8];
+  std::snprintf(umask, sizeof umask, "%03o", ~static_cast<unsigned>(mode) & 0777U);
+  const auto made = exec(std::string("umask ") + umask + " && mkdir -p -- " + shell_quote(path));
+  if (made.exit_status != 0) {
+    fail(CKE_UNAVAILABLE,
+         "cannot create the directory " + path + ": " + made.err.substr(0, made.err.find('\n')));
   }
 }
 
@@ -152,7 +156,7 @@ Session::Session(Target target) : target_(std::move(target)), session_(ssh_new()
   ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, target_.known_hosts.c_str());
   ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
   if (ssh_connect(s) != SSH_OK) {
-    fail(CKE_UNAVAILABLE, std::string("cannot connect: ") + ssh_get_error(s));
+    fail(CKE_UNAVAILABLE, std::string("cannot connect: ") + why());
   }
   check_host_key();
   log_in();
@@ -169,7 +173,7 @@ void Session::check_host_key() {
   ssh_session s = session_.get();
   ssh_key raw = nullptr;
   if (ssh_get_server_publickey(s, &raw) != SSH_OK) {
-    fail(CKE_UNAVAILABLE, std::string("no host key: ") + ssh_get_error(s));
+    fail(CKE_UNAVAILABLE, std::string("no host key: ") + why());
   }
   const std::unique_ptr<ssh_key_struct, KeyFree> key(raw);
   unsigned char* hash = nullptr;
@@ -201,13 +205,13 @@ void Session::check_host_key() {
       }
       if (ssh_session_update_known_hosts(s) != SSH_OK) {
         fail(CKE_UNAVAILABLE,
-             "cannot record the host key in " + target_.known_hosts + ": " + ssh_get_error(s));
+             "cannot record the host key in " + target_.known_hosts + ": " + why());
       }
       return;
     case SSH_KNOWN_HOSTS_ERROR:
     default:
       fail(CKE_UNAVAILABLE,
-           "cannot check the host key against " + target_.known_hosts + ": " + ssh_get_error(s));
+           "cannot check the host key against " + target_.known_hosts + ": " + why());
   }
 }
 
@@ -238,7 +242,6 @@ void Session::log_in() {
 bool Session::alive() const { return ssh_is_connected(session_.get()) != 0; }
 
 ExecResult Session::exec(const std::string& command, std::chrono::milliseconds timeout) {
-  ssh_session s = session_.get();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   ssh_channel channel = shell();
   // After the command, its status on stdout and a line on stderr, each behind the shell's
@@ -251,7 +254,7 @@ ExecResult Session::exec(const std::string& command, std::chrono::milliseconds t
                                     static_cast<uint32_t>(line.size() - written));
     if (n < 0) {
       shell_.reset();
-      fail(CKE_UNAVAILABLE, std::string("cannot send a command: ") + ssh_get_error(s));
+      fail(CKE_UNAVAILABLE, std::string("cannot send a command: ") + why());
     }
     written += static_cast<size_t>(n);
   }
@@ -283,7 +286,7 @@ ExecResult Session::exec(const std::string& command, std::chrono::milliseconds t
     }
     if (n == SSH_ERROR || e == SSH_ERROR) {
       shell_.reset();
-      fail(CKE_UNAVAILABLE, std::string("the connection broke: ") + ssh_get_error(s));
+      fail(CKE_UNAVAILABLE, std::string("the connection broke: ") + why());
     }
     if (!out_done) {
       out_end_at = out.find(out_end);
@@ -304,21 +307,37 @@ ExecResult Session::exec(const std::string& command, std::chrono::milliseconds t
 }
 
 void Session::write_file(const std::string& path, const std::string& content, int mode) {
-  size_t offset = 0;
-  write_stream(
-      path,
-      [&](std::span<uint8_t> buffer) {
-        const size_t n = std::min(buffer.size(), content.size() - offset);
-        std::copy_n(content.data() + offset, n, buffer.data());
-        offset += n;
-        return n;
-      },
-      mode);
+  if (content.size() > kLargestShellFile) {
+    size_t offset = 0;
+    write_stream(
+        path,
+        [&](std::span<uint8_t> buffer) {
+          const size_t n = std::min(buffer.size(), content.size() - offset);
+          std::copy_n(content.data() + offset, n, buffer.data());
+          offset += n;
+          return n;
+        },
+        mode);
+    return;
+  }
+  // A certificate or key: one command through the shell, as base64 (any bytes survive it),
+  // instead of an SFTP session's start and a dozen round trips.
+  const std::string temporary = shell_quote(dirname_of(path) + "/.cke-" + random_hex(8) + ".tmp");
+  char octal[8];
+  std::snprintf(octal, sizeof octal, "%o", static_cast<unsigned>(mode) & 07777U);
+  const auto written = exec("umask 077 && printf %s " + shell_quote(base64_encode(content)) +
+                            " | base64 -d >" + temporary + " && chmod " + octal + " " + temporary +
+                            " && sync -- " + temporary + " && mv -f -- " + temporary + " " +
+                            shell_quote(path) + " && sync -- " + shell_quote(dirname_of(path)) +
+                            " || { status=$?; rm -f -- " + temporary + "; exit $status; }");
+  if (written.exit_status != 0) {
+    fail(CKE_UNAVAILABLE,
+         "cannot write " + path + ": " + written.err.substr(0, written.err.find('\n')));
+  }
 }
 
 uint64_t Session::write_stream(const std::string& path,
                                const std::function<size_t(std::span<uint8_t>)>& read, int mode) {
-  ssh_session s = session_.get();
   sftp_session sftp = this->sftp();
   const std::string temporary = dirname_of(path) + "/.cke-" + random_hex(8) + ".tmp";
   uint64_t total = 0;
@@ -326,14 +345,14 @@ uint64_t Session::write_stream(const std::string& path,
     const std::unique_ptr<sftp_file_struct, SftpFileFree> file(
         sftp_open(sftp, temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL, static_cast<mode_t>(mode)));
     if (!file) {
-      fail(CKE_UNAVAILABLE, "cannot create " + temporary + ": " + ssh_get_error(s));
+      fail(CKE_UNAVAILABLE, "cannot create " + temporary + ": " + why());
     }
     std::vector<uint8_t> buffer(32768);
     for (size_t n; (n = read(buffer)) > 0;) {
       for (size_t done = 0; done < n;) {
         const ssize_t w = sftp_write(file.get(), buffer.data() + done, n - done);
         if (w <= 0) {
-          fail(CKE_UNAVAILABLE, "cannot write " + temporary + ": " + ssh_get_error(s));
+          fail(CKE_UNAVAILABLE, "cannot write " + temporary + ": " + why());
         }
         done += static_cast<size_t>(w);
       }

@@ -53,15 +53,15 @@ class Session {
                   std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
   // Writes `content` to `path` with `mode` so that no reader ever sees it half-written: a new
-  // file beside it (SFTP, created with the mode, fsynced), renamed over it, the directory synced.
+  // file beside it (with the mode, fsynced), renamed over it, the directory synced. Up to 64 KiB
+  // (certificates, keys) in one command through the shell, larger over SFTP.
   void write_file(const std::string& path, const std::string& content, int mode);
   // The same for a stream: `read` fills the buffer it is given and returns the count, 0 at the
   // end (a snapshot of any size, in constant memory). Returns the bytes written.
   uint64_t write_stream(const std::string& path,
                         const std::function<size_t(std::span<uint8_t>)>& read, int mode);
 
-  // Creates `path` and its missing parents with `mode` (over SFTP, no process on the node);
-  // an existing directory is left as it is.
+  // Creates `path` and its missing parents with `mode`; an existing directory is left as it is.
   void make_directories(const std::string& path, int mode);
 
   // Whether the connection still works (a dropped one is reconnected by the caller).
@@ -90,6 +90,8 @@ class Session {
   ssh_channel shell();
 
   [[nodiscard]] bool as_root() const;
+  // libssh's last error, or what an empty one means.
+  [[nodiscard]] std::string why() const;
   [[noreturn]] void fail(int32_t code, const std::string& what) const;
   void check_host_key();
   void log_in();

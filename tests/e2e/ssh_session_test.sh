@@ -2,7 +2,7 @@
 # The ssh runtime's SSH client (plugins/ssh-client) against a real sshd from Debian's
 # openssh-server, run in the foreground on a loopback address with a temporary host key: an
 # unknown host key is refused unless new keys may be accepted, then recorded; a changed host key
-# is refused even then; commands run with their exit status; a file is written atomically with
+# is refused even then; a login through the SSH agent works; commands run with their exit status; a file is written atomically with
 # its mode over SFTP; a command that does not finish is given up at its deadline; a user other than
 # root works through password-less sudo (as root) and gets a clear error without it; a stopped
 # sshd is a quick, one-line error.
@@ -53,6 +53,19 @@ expect_failure "an unknown host key" "unknown host key SHA256:" ssh_call "${targ
   fail "a command through a newly accepted host key did not print hello"
 has -F "[$ADDRESS]:$PORT" "$known_hosts" || fail "the accepted host key is not in known_hosts: $(cat "$known_hosts")"
 [ "$(ssh_call "${target[@]}" exec 'echo again')" = again ] || fail "the recorded host key is not accepted"
+
+# --- the SSH agent: no key file, the key from SSH_AUTH_SOCK ----------------------------------------
+agent_out=$(ssh-agent -s -a "$ssh_dir/agent.sock") || fail "ssh-agent did not start"
+AGENT_PID=$(sed -n 's/^SSH_AGENT_PID=\([0-9]*\);.*/\1/p' <<<"$agent_out")
+stop_agent() { [ -z "${AGENT_PID:-}" ] || kill "$AGENT_PID" 2>/dev/null || true; }
+stop_agent_and_sshd() { stop_agent; stop_sshd; }
+E2E_ON_CLEANUP=stop_agent_and_sshd
+expect_failure "a login through an agent without the key" "SSH agent keys" \
+  env SSH_AUTH_SOCK="$ssh_dir/agent.sock" "$CKE_TEST_SSH" "$ADDRESS" "$PORT" "$USER_NAME" "" "$known_hosts" exec true
+SSH_AUTH_SOCK="$ssh_dir/agent.sock" ssh-add -q "$ssh_dir/user_key" 2>/dev/null || fail "ssh-add failed"
+[ "$(SSH_AUTH_SOCK="$ssh_dir/agent.sock" "$CKE_TEST_SSH" "$ADDRESS" "$PORT" "$USER_NAME" "" "$known_hosts" exec 'echo agent')" = agent ] ||
+  fail "a login with the agent's key did not run the command"
+stop_agent
 
 # --- commands: output, exit status, deadline --------------------------------------------------------
 status=0
