@@ -12,6 +12,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libldns-dev libcurl4-openssl-dev libcpp-httplib-dev libssh-dev
   libgtest-dev libgmock-dev
+  # cke's metrics endpoint (prometheus-cpp: core and pull), and promtool for its tests
+  prometheus-cpp-dev prometheus
   # the real etcd and the tools tests and benchmarks call
   etcd-server etcd-client jq gzip zstd xz-utils openssl time procps util-linux bc
   # real DNS servers the DNS publisher is tested against, and dig
@@ -54,12 +56,15 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Debian's etcd-server starts a system etcd on 127.0.0.1:2379 where systemd runs; cke's members
-# must own their ports, so stop and disable it.
+# must own their ports, so stop and disable it. The prometheus package would serve on every
+# interface: the tests need only its promtool.
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-  if systemctl is-active --quiet etcd 2>/dev/null || systemctl is-enabled --quiet etcd 2>/dev/null; then
-    echo "install-deps.sh: stopping and disabling the system etcd service"
-    "${as_root[@]}" systemctl disable --now etcd
-  fi
+  for service in etcd prometheus; do
+    if systemctl is-active --quiet "$service" 2>/dev/null || systemctl is-enabled --quiet "$service" 2>/dev/null; then
+      echo "install-deps.sh: stopping and disabling the system $service service"
+      "${as_root[@]}" systemctl disable --now "$service"
+    fi
+  done
 fi
 
 # Commands the tests call that a machine may already have from elsewhere (a vendor's Node.js that

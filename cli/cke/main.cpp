@@ -19,6 +19,7 @@
 
 #include "cli/cke/api_names.hpp"
 #include "cli/cke/data_dir_lock.hpp"
+#include "cli/cke/metrics_endpoint.hpp"
 #include "cli/common/duration.hpp"
 #include "cli/common/go_flags.hpp"
 #include "core/api/api_service.hpp"
@@ -31,6 +32,7 @@
 #include "core/controller/controller.hpp"
 #include "core/controller/decision.hpp"
 #include "core/pki/backup_client.hpp"
+#include "core/pki/revocation.hpp"
 #include "core/plugin/cert_backend.hpp"
 #include "core/plugin/registry.hpp"
 #include "core/plugin/runtime.hpp"
@@ -58,6 +60,7 @@ struct Options {
   std::string admin_ttl = "8760h";
   std::string interval = "1s";
   std::vector<std::string> api_sans;  // more names and addresses for the API's certificate
+  std::string metrics_listen;         // HOST:PORT for Prometheus; "": no metrics
   std::string members_dir;            // "": DATA_DIR/members
   // cke's own etcd, for several cke processes (HA); "": the state file in the data directory.
   std::string state_etcd;  // host:port,host:port,...
@@ -344,10 +347,12 @@ int run(const Options& options) {
   // beside the first and take half its connections (with the other's certificate): refuse.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort("unix://" + socket.string(), grpc::InsecureServerCredentials());
+  std::optional<int64_t> api_certificate_expiry;
   if (!options.listen.empty()) {
     // Mutual TLS with the api CA: only operators' ckecli certificates get in.
     const auto names = cke::cli::api_names(host_of(options.listen), options.api_sans);
     const auto server_cert = issuer.api_server(names);
+    api_certificate_expiry = cke::pki::certificate_info(server_cert.certificate_pem).not_after;
     grpc::SslServerCredentialsOptions tls(
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
     tls.pem_root_certs = issuer.api_ca();
@@ -371,6 +376,11 @@ int run(const Options& options) {
   }
   ::chmod(socket.c_str(), 0600);  // gRPC creates it 0755; only the owner may drive cke
   spdlog::info("cke serving on unix://{} (data dir {})", socket.string(), data_dir.string());
+  std::optional<cke::cli::MetricsEndpoint> metrics;
+  if (!options.metrics_listen.empty()) {
+    metrics.emplace(options.metrics_listen, controller, publishing, issuer, !options.listen.empty(),
+                    api_certificate_expiry);
+  }
 
   std::jthread elect;
   if (election) {
@@ -438,6 +448,9 @@ int main(int argc, char** argv) {
   app.add_option(
       "--listen", options.listen,
       "also serve the API on HOST:PORT over TCP with mutual TLS (see --issue-admin-cert)");
+  app.add_option("--metrics-listen", options.metrics_listen,
+                 "HOST:PORT to serve metrics for Prometheus at (plain HTTP, /metrics); bind it "
+                 "to an address only your monitoring reaches");
   app.add_option("--api-san", options.api_sans,
                  "another DNS name or IP address for the --listen certificate (repeatable)");
   app.add_option(

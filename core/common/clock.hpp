@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace cke {
@@ -30,5 +31,7 @@ class SystemClock final : public Clock {
 
 // RFC 3339 in UTC with seconds: "2018-12-26T05:47:10Z".
 std::string format_utc(std::chrono::system_clock::time_point t);
+// The unix seconds of what format_utc writes; nullopt for anything else.
+std::optional<int64_t> parse_utc(const std::string& text);
 
 }  // namespace cke

@@ -114,7 +114,23 @@ void Controller::follow() {
   const auto observed = cluster::observe(env_, config, observed_addresses(config, s));
   const Decision decision = decide(config, s, observed);
   const std::lock_guard data_lock(data_mutex_);
-  status_ = {ops::phase_name(decision.phase), following + "; " + decision.detail, config, observed};
+  set_status(
+      {ops::phase_name(decision.phase), following + "; " + decision.detail, config, observed});
+}
+
+void Controller::set_status(StatusSnapshot next) {
+  if (const auto& leader = next.observed.leader) {
+    if (last_leader_ && *last_leader_ != *leader) {
+      ++leader_changes_;
+    }
+    last_leader_ = leader;
+  }
+  status_ = std::move(next);
+}
+
+uint64_t Controller::leader_changes() const {
+  const std::lock_guard data_lock(data_mutex_);
+  return leader_changes_;
 }
 
 state::State Controller::state() const {
@@ -311,7 +327,7 @@ bool Controller::pass() {
     if (status_.phase != ops::phase_name(decision.phase) || status_.detail != decision.detail) {
       spdlog::info("{}: {}", ops::phase_name(decision.phase), decision.detail);
     }
-    status_ = {ops::phase_name(decision.phase), decision.detail, config, observed};
+    set_status({ops::phase_name(decision.phase), decision.detail, config, observed});
   }
   if (!decision.operation) {
     return false;

@@ -66,6 +66,8 @@ class Controller {
 
   [[nodiscard]] state::State state() const;
   [[nodiscard]] StatusSnapshot status() const;
+  // How often the etcd leader changed between this cke's passes since it started.
+  [[nodiscard]] uint64_t leader_changes() const;
 
   // Runs `body` as a recorded operation (history: name, target, result), exclusively with the
   // controller's own operations. Exceptions propagate after being recorded.
@@ -99,6 +101,8 @@ class Controller {
   void mark_interrupted(state::State& s);
   // A follower's pass: the leader's state, and the observation for status and reads.
   void follow();
+  // Makes `next` the status (data_mutex_ held), counting a change of the etcd leader.
+  void set_status(StatusSnapshot next);
 
   cluster::Environment& env_;
   std::chrono::milliseconds interval_;
@@ -111,6 +115,8 @@ class Controller {
   mutable std::mutex data_mutex_;
   state::State state_;
   StatusSnapshot status_;
+  std::optional<std::string> last_leader_;  // the etcd leader of the last pass that saw one
+  uint64_t leader_changes_ = 0;
   std::mutex wake_mutex_;
   std::condition_variable_any wake_cv_;
   bool woken_ = false;

@@ -61,6 +61,8 @@ class CertificateIssuer {
   std::string client_crl(const std::vector<plugin::RevokedCertificate>& revoked);
   [[nodiscard]] bool can_sign_crl() const { return backend_.can_sign_crl(); }
 
+  // A CA's certificate by its name ("server", "peer", "client", "api").
+  std::string ca_certificate(const std::string& name) { return backend_.ca_certificate(name); }
   std::string api_ca() { return backend_.ca_certificate("api"); }
   std::string server_ca() { return backend_.ca_certificate("server"); }
   std::string peer_ca() { return backend_.ca_certificate("peer"); }
