@@ -21,10 +21,12 @@ std::string Connection::address() const {
   return env != nullptr && *env != '\0' ? env : kDefaultServer;
 }
 
-bool Connection::has_tls_dir() const {
+std::string Connection::operator_tls_dir() const {
   const char* env = std::getenv("CKE_TLS_DIR");
-  return !tls_dir.empty() || (env != nullptr && *env != '\0');
+  return !tls_dir.empty() || env == nullptr ? tls_dir : env;
 }
+
+bool Connection::has_tls_dir() const { return !operator_tls_dir().empty(); }
 
 namespace {
 
@@ -53,10 +55,7 @@ std::unique_ptr<v1::Cke::Stub> Connection::stub() const {
         grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
   }
   // TCP: always mutual TLS.
-  std::string dir = tls_dir;
-  if (const char* env = std::getenv("CKE_TLS_DIR"); dir.empty() && env != nullptr) {
-    dir = env;
-  }
+  const std::string dir = operator_tls_dir();
   if (dir.empty()) {
     throw Error("--server " + target +
                     " is TCP, which needs an operator certificate: give --tls-dir DIR "

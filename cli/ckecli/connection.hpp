@@ -32,6 +32,8 @@ struct Connection {
   [[nodiscard]] std::string address() const;
   // --tls-dir or CKE_TLS_DIR is given.
   [[nodiscard]] bool has_tls_dir() const;
+  // --tls-dir, else CKE_TLS_DIR; "" when neither is given.
+  [[nodiscard]] std::string operator_tls_dir() const;
   [[nodiscard]] std::unique_ptr<v1::Cke::Stub> stub() const;
   // Throws cke::Error with cke's message, or with what to do when cke cannot be reached;
   // LeaderRedirect the first time a follower names its leader.

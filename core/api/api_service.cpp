@@ -98,16 +98,9 @@ std::shared_ptr<etcd::Client> ApiService::healthy_client() {
   return env_.etcd().client(cluster::client_endpoint(*snapshot.config, candidates.front()));
 }
 
-void ApiService::require_leader() const {
-  const auto& leadership = controller_.leadership();
-  if (!leadership.leading()) {
-    throw state::NotLeaderError(leadership.leader_address());
-  }
-}
-
 plugin::IssuedCertificate ApiService::issue_recorded(const std::string& user,
                                                      std::chrono::seconds ttl, uint32_t key_type) {
-  require_leader();
+  controller_.leadership().require();
   auto issued = env_.issuer().client(user, ttl, key_type);
   controller_.update_state(
       [&](state::State& s) { pki::record_issued(s, user, issued, env_.clock().unix_seconds()); });

@@ -62,9 +62,6 @@ class ApiService final : public cke::v1::Cke::Service {
                              v1::RestoreResponse*) override;
 
  private:
-  // Throws NotLeaderError unless this cke leads: for calls that would work a while (sign, take
-  // an upload) before the controller refuses them.
-  void require_leader() const;
   // A client of a member that answers (the leader first); throws when none does.
   std::shared_ptr<etcd::Client> healthy_client();
 

@@ -285,7 +285,7 @@ grpc::Status ApiService::RestoreUpload(grpc::ServerContext*,
                                        grpc::ServerReader<v1::RestoreChunk>* reader,
                                        v1::RestoreResponse* response) {
   return handle([&] {
-    require_leader();  // before the upload, not after it
+    controller_.leadership().require();  // before the upload, not after it
     v1::RestoreChunk first;
     if (!reader->Read(&first) || first.file_name().empty()) {
       throw Error("the upload did not start with a file name", CKE_INVALID_ARGUMENT);

@@ -81,9 +81,7 @@ void Controller::mark_interrupted(state::State& s) {
 }
 
 void Controller::require_leadership() {
-  if (!leadership_->leading()) {
-    throw state::NotLeaderError(leadership_->leader_address());
-  }
+  leadership_->require();
   const uint64_t term = leadership_->term();
   if (term == led_term_) {
     return;

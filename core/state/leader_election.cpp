@@ -114,14 +114,8 @@ void LeaderElection::round() {
     if (leading()) {
       keep_alive();
     } else {
-      {
-        const std::lock_guard lock(mutex_);
-        if (leader_revision_ != 0) {  // leading, but the lease may have expired meanwhile
-          leader_revision_ = 0;
-          lease_ = 0;
-          spdlog::warn("no longer the leader: the lease was not renewed in time");
-        }
-      }
+      // Leading until now, maybe, but the lease may have expired meanwhile.
+      lose("the lease was not renewed in time");
       const uint64_t before = term();
       campaign();
       if (term() != before && on_elected_) {

@@ -25,6 +25,8 @@ class Leadership {
   [[nodiscard]] virtual uint64_t term() const = 0;
   // The API address (--listen) the current leader advertises; "" when none is known.
   [[nodiscard]] virtual std::string leader_address() const = 0;
+  // Throws NotLeaderError (naming the leader) unless this process leads.
+  void require() const;
 };
 
 // The one cke of a data directory.
@@ -55,5 +57,11 @@ class NotLeaderError : public Error {
  private:
   std::string leader_address_;
 };
+
+inline void Leadership::require() const {
+  if (!leading()) {
+    throw NotLeaderError(leader_address());
+  }
+}
 
 }  // namespace cke::state
