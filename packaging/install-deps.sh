@@ -14,6 +14,8 @@ packages=(
   libgtest-dev libgmock-dev
   # cke's metrics endpoint (prometheus-cpp: core and pull), and promtool for its tests
   prometheus-cpp-dev prometheus
+  # a real CFSSL CA server for the cfssl certificate backend's tests
+  golang-cfssl
   # the real etcd and the tools tests and benchmarks call
   etcd-server etcd-client jq gzip zstd xz-utils openssl time procps util-linux bc
   # real DNS servers the DNS publisher is tested against, and dig

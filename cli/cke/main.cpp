@@ -53,6 +53,7 @@ struct Options {
   std::string runtime = "local";
   std::string runtime_config;  // a JSON file; "": {}
   std::string cert_backend = "local-ca";
+  std::string cert_backend_config;  // a JSON file; "": local-ca's {"dir": DATA_DIR/pki}
   std::string log_level = "info";
   bool stop_members = false;
   std::string listen;            // HOST:PORT for the API over TCP with mutual TLS
@@ -200,6 +201,21 @@ int stop_members(cke::cluster::Environment& env, cke::state::StateStore& store) 
   return 0;
 }
 
+// The JSON text of a plugin's configuration file given by `flag`, or `fallback` without one.
+std::string plugin_config(const std::string& flag, const std::string& path, const std::string& what,
+                          const std::string& fallback) {
+  if (path.empty()) {
+    return fallback;
+  }
+  const auto text = cke::read_text_file(path);
+  if (!text || !nlohmann::json::parse(*text, nullptr, false).is_object()) {
+    throw cke::Error(
+        flag + " " + path + ": cannot read it as a JSON object (the " + what + "'s settings)",
+        CKE_INVALID_ARGUMENT);
+  }
+  return *text;
+}
+
 int run(const Options& options) {
   const fs::path data_dir = fs::absolute(options.data_dir);
   cke::ensure_private_dir(data_dir);
@@ -217,23 +233,17 @@ int run(const Options& options) {
   for (const auto& e : registry.errors()) {
     spdlog::warn("{}", e.message);
   }
-  std::string runtime_config = "{}";
-  if (!options.runtime_config.empty()) {
-    const auto text = cke::read_text_file(options.runtime_config);
-    if (!text || !nlohmann::json::accept(*text)) {
-      throw cke::Error("--runtime-config " + options.runtime_config +
-                           ": cannot read it as JSON (a JSON object of the runtime's settings)",
-                       CKE_INVALID_ARGUMENT);
-    }
-    runtime_config = *text;
-  }
   cke::plugin::Runtime runtime(
-      registry.require(cke::plugin::Kind::runtime, options.runtime), runtime_config,
+      registry.require(cke::plugin::Kind::runtime, options.runtime),
+      plugin_config("--runtime-config", options.runtime_config, "runtime", "{}"),
       [](const std::string& node, int32_t level, const std::string& message) {
         spdlog::log(level >= CKE_LOG_WARN ? spdlog::level::warn : spdlog::level::info,
                     "member {}: {}", node, message);
       });
-  const nlohmann::json ca_config = {{"dir", (data_dir / "pki").string()}};
+  // local-ca keeps its CAs in the data directory unless a configuration says otherwise.
+  const std::string ca_config =
+      plugin_config("--cert-backend-config", options.cert_backend_config, "certificate backend",
+                    nlohmann::json{{"dir", (data_dir / "pki").string()}}.dump());
   const auto& cert_plugin = registry.require(cke::plugin::Kind::cert_backend, options.cert_backend);
 
   // The state: a file in the data directory, or cke's own etcd shared by several cke processes.
@@ -280,7 +290,7 @@ int run(const Options& options) {
     store_owner = std::make_unique<cke::state::EtcdStateStore>(*state_etcd, *election);
     if (options.cert_backend == "local-ca") {
       cke::state::sync_ca_directory(*state_etcd, data_dir / "pki", [&] {
-        cke::plugin::CertBackend maker(cert_plugin, ca_config.dump());
+        cke::plugin::CertBackend maker(cert_plugin, ca_config);
         for (const char* name : {"server", "peer", "client", "api"}) {
           (void)maker.ca_certificate(name);
         }
@@ -288,7 +298,7 @@ int run(const Options& options) {
     }
   }
   cke::state::StateStore& store = *store_owner;
-  cke::plugin::CertBackend certs(cert_plugin, ca_config.dump());
+  cke::plugin::CertBackend certs(cert_plugin, ca_config);
   const cke::SystemClock clock;
   cke::pki::CertificateIssuer issuer(certs, clock);
   cke::announce_test_hooks();
@@ -440,6 +450,10 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--cert-backend", options.cert_backend, "certificate backend plugin")
       ->capture_default_str();
+  app.add_option("--cert-backend-config", options.cert_backend_config,
+                 "a JSON file with the certificate backend's configuration (e.g. cfssl's servers); "
+                 "default for local-ca: {\"dir\": DATA_DIR/pki}")
+      ->check(CLI::ExistingFile);
   app.add_option("--log-level", options.log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();

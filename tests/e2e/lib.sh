@@ -44,6 +44,7 @@ e2e_cleanup() {
   if [ -n "${E2E_DIR:-}" ] && [ -d "$E2E_DIR" ]; then
     if [ -n "${WRITER_PID:-}" ]; then kill "$WRITER_PID" 2>/dev/null || true; fi
     stop_cke
+    stop_cfssl_servers
     for mount in ${E2E_MOUNTS:-}; do umount "$mount" 2>/dev/null || true; done
     for pid in ${E2E_STOPPED_PIDS:-}; do kill -CONT "$pid" 2>/dev/null || true; done
     # The local runtime stops members the ssh runtime started too: they run on this machine,
@@ -80,6 +81,7 @@ options:
     extra_args: ["--heartbeat-interval=200", "--election-timeout=2000"]
 ${2:-}
 YAML
+  [ "${CKE_E2E_CERTS:-local-ca}" != cfssl ] || start_cfssl_servers "127.$E2E_SUBNET.0.20"
   if [ "${CKE_E2E_RUNTIME:-local}" = ssh ]; then
     [ "${CKE_E2E_SSH_USER:-}" != sudo ] || create_sudo_user
     [ "${CKE_E2E_SERVICE_MANAGER:-}" != systemd ] || boot_node_container
@@ -87,6 +89,8 @@ YAML
     start_node_sshds
   fi
 }
+
+source "$(dirname "${BASH_SOURCE[0]}")/cfssl_servers.sh"
 
 # CKE_E2E_SERVICE_MANAGER=systemd (with CKE_E2E_RUNTIME=ssh): the nodes are one container booted
 # from CKE_NODE_ROOTFS (tests/e2e/node_rootfs.sh) with a real systemd as its PID 1; the nodes' sshd
@@ -220,10 +224,13 @@ stop_members() {
   mapfile -t flags < <(runtime_flags)
   cke --data-dir "$E2E_DIR/data" "${flags[@]}" --stop-members
 }
-# The flags that make cke use the test's runtime.
+# The flags that make cke use the test's runtime and certificate backend.
 runtime_flags() {
   if [ "${CKE_E2E_RUNTIME:-local}" = ssh ]; then
     printf '%s\n' --runtime ssh --runtime-config "$E2E_DIR/node-ssh/runtime.json"
+  fi
+  if [ "${CKE_E2E_CERTS:-local-ca}" = cfssl ]; then
+    printf '%s\n' --cert-backend cfssl --cert-backend-config "$E2E_DIR/cfssl/backend.json"
   fi
 }
 
@@ -264,6 +271,12 @@ wait_healthy() {
   # Under the ssh runtime, the members must have been started through it.
   [ "${CKE_E2E_RUNTIME:-local}" != ssh ] || has -F "started etcd over SSH" "$E2E_DIR/cke.log" ||
     fail "CKE_E2E_RUNTIME=ssh, but no member was started over SSH"
+  # Under cfssl: the members serve certificates that CFSSL's server CA signed.
+  if [ "${CKE_E2E_CERTS:-local-ca}" = cfssl ]; then
+    local issuer
+    issuer=$({ openssl s_client -connect "$NODE1:2379" </dev/null 2>/dev/null || true; } | openssl x509 -noout -issuer)
+    [ "$issuer" = "issuer=CN = cfssl server CA" ] || fail "the member on $NODE1 serves a certificate of '$issuer'"
+  fi
   # Under systemd: the members are its units, and they run.
   if [ -n "$E2E_NODE_PID" ]; then
     local unit units

@@ -17,8 +17,11 @@ peer_serial_changed() { [ "$(serial "$NODE1" 2380)" != "$1" ]; }
 pids() { members_json | jq -c '[.[] | .pid]'; }
 member_args() { tr '\0' ' ' <"/proc/$(member_pid "$1")/cmdline"; }
 
-# Member certificates live 30 s, so cke renews them 20 s after they were issued.
-start_cke CKE_TEST_MEMBER_CERT_TTL_SECONDS=30
+# Member certificates live 30 s, so cke renews them 20 s after they were issued. (A backend that
+# cannot sign such short ones, CFSSL, sets CKE_E2E_MEMBER_CERT_TTL: its certificates start 5 min
+# in the past, so a 10 min one is renewed about 100 s after it was signed.)
+cert_ttl=${CKE_E2E_MEMBER_CERT_TTL:-30}
+start_cke CKE_TEST_MEMBER_CERT_TTL_SECONDS="$cert_ttl"
 wait_healthy 60
 use_root_certificate
 start_writer "$NODE1:2379" "$NODE2:2379" "$NODE3:2379"
@@ -28,7 +31,7 @@ pids_before=$(pids)
 client_before=$(serial $NODE1 2379)
 peer_before=$(serial $NODE1 2380)
 [ -n "$client_before" ] && [ -n "$peer_before" ] || fail "no certificate read from $NODE1"
-wait_until 60 "a renewed serving certificate on $NODE1:2379" client_serial_changed "$client_before"
+wait_until $((cert_ttl * 2 / 3 + 40)) "a renewed serving certificate on $NODE1:2379" client_serial_changed "$client_before"
 # (the two are written one after the other: over SSH the peer's a moment later)
 wait_until 30 "a renewed serving certificate on $NODE1:2380" peer_serial_changed "$peer_before"
 [ "$(pids)" = "$pids_before" ] || fail "members were restarted to renew certificates"

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "cke/cert_backend.h"
@@ -42,7 +43,8 @@ class CertBackend {
   virtual ~CertBackend() = default;
   virtual std::string ca_certificate(const std::string& ca_name) = 0;
   virtual IssuedCert issue(const CertRequest& request) = 0;
-  // A PEM CRL signed by `ca_name` (ABI 1.1). Backends that cannot sign one keep this default.
+  // A PEM CRL signed by `ca_name` (ABI 1.1). Backends that cannot sign one keep this default
+  // (cert_backend_plugin then leaves the table's slot empty, and cke offers no revocation).
   virtual std::string sign_crl(const std::string& /*ca_name*/,
                                const std::vector<RevokedCert>& /*revoked*/,
                                int64_t /*this_update_unix*/, int64_t /*next_update_unix*/) {
@@ -114,12 +116,19 @@ inline int32_t sign_crl(cke_cert_backend* p, const char* ca_name,
 template <class T>
 const cke_plugin_descriptor* cert_backend_plugin(const PluginInfo& info) {
   namespace c = detail::cert_backend;
+  // &T::sign_crl has CertBackend's type exactly when T keeps the default: then the table's slot
+  // stays empty, which tells cke that this backend cannot sign CRLs (before anything is revoked).
+  constexpr bool signs_crls =
+      !std::is_same_v<decltype(&T::sign_crl),
+                      std::string (CertBackend::*)(const std::string&,
+                                                   const std::vector<RevokedCert>&, int64_t,
+                                                   int64_t)>;
   static const cke_cert_backend_table table{sizeof(cke_cert_backend_table),
                                             &c::create<T>,
                                             &c::destroy,
                                             &c::ca_certificate,
                                             &c::issue,
-                                            &c::sign_crl};
+                                            signs_crls ? &c::sign_crl : nullptr};
   static const cke_plugin_descriptor descriptor =
       detail::make_descriptor(CKE_KIND_CERT_BACKEND, info, &table);
   return &descriptor;
