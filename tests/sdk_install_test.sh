@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The installed SDK is enough to build a third-party plugin: install cke into a temporary
-# prefix, build examples/storage-plugin against it (CMake package), check pkg-config, and check
-# that ckecli loads the result and that it exports nothing but its entry point.
+# prefix, build examples/storage-plugin against it (CMake package), check pkg-config, check
+# that ckecli loads the result and that it exports nothing but its entry point, and run the
+# installed storage conformance kit on it.
 set -euo pipefail
 source_dir=$1
 build_dir=$2
@@ -32,4 +33,11 @@ echo "$json" | jq -e '.plugins[] | select(.name == "example-dir" and .kind == "s
   || { echo "FAIL: example plugin not listed: $json"; exit 1; }
 echo "$json" | jq -e '.plugins[] | select(.name == "gzip" and (.file | startswith("'"$work/prefix"'")))' >/dev/null \
   || { echo "FAIL: installed gzip not found relative to the installed ckecli: $json"; exit 1; }
+# The conformance kit, as installed, passes the example (its files 0600, nothing left by a
+# failed put).
+mkdir -m 700 "$work/store"
+printf '{"path": "%s"}\n' "$work/store" >"$work/example.json"
+"$work/prefix/bin/cke-storage-conformance" --plugin-dir "$work/example" --files-in "$work/store" \
+  --large-mib 64 example-dir "$work/example.json" >"$work/kit.out" ||
+  { cat "$work/kit.out"; echo "FAIL: the example does not pass the storage conformance kit"; exit 1; }
 echo ok

@@ -1,22 +1,14 @@
 #include "core/plugin/storage.hpp"
 
-#include <regex>
-
+#include "cke/sdk/storage.hpp"
 #include "core/plugin/c_streams.hpp"
 #include "core/plugin/instance.hpp"
 
 namespace cke::plugin {
 
 void check_object_key(const std::string& key) {
-  static const std::regex pattern("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
-  if (!std::regex_match(key, pattern) || key.find("..") != std::string::npos) {
-    std::string shown;
-    for (const char c : key) {
-      shown += (c >= 0x20 && c < 0x7f) ? std::string(1, c)
-                                       : "\\x" + std::to_string(static_cast<unsigned char>(c));
-    }
-    throw Error("invalid object name \"" + shown + "\": only plain names, no paths",
-                CKE_INVALID_ARGUMENT);
+  if (!sdk::is_plain_object_name(key)) {
+    throw Error(sdk::invalid_object_name_message(key), CKE_INVALID_ARGUMENT);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <cke/sdk/plugin.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,16 +29,27 @@ class DirStorage final : public cke::sdk::Storage {
 
   void put(const std::string& key, cke::sdk::Reader& source) override {
     const fs::path temp = dir_ / ("." + key + ".tmp");
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    // 0600: a backup holds every secret in etcd.
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      throw cke::sdk::Error(CKE_UNAVAILABLE, "cannot create " + temp.string());
+    }
+    try {
       std::vector<uint8_t> buf(64 * 1024);
       while (const size_t n = source.read(buf)) {
-        out.write(reinterpret_cast<const char*>(buf.data()), static_cast<std::streamsize>(n));
+        if (::write(fd, buf.data(), n) != static_cast<ssize_t>(n)) {
+          throw cke::sdk::Error(CKE_UNAVAILABLE, "cannot write " + temp.string());
+        }
       }
-      if (!out.flush()) {
-        throw cke::sdk::Error(CKE_UNAVAILABLE, "cannot write " + temp.string());
+      if (::fsync(fd) != 0) {
+        throw cke::sdk::Error(CKE_UNAVAILABLE, "cannot flush " + temp.string());
       }
+    } catch (...) {
+      ::close(fd);
+      fs::remove(temp);  // a failed put leaves nothing behind
+      throw;
     }
+    ::close(fd);
     fs::rename(temp, dir_ / key);  // visible only once complete
   }
 

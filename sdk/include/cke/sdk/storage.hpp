@@ -37,9 +37,46 @@ class Storage {
                     const std::function<bool(const ObjectInfo&)>& each) = 0;
 };
 
+// Whether `key` is a plain object name as cke makes them: [A-Za-z0-9][A-Za-z0-9._-]*, at most
+// 200 characters, no "..". cke checks every key before a plugin sees it; the trampolines below
+// check again, so that a plugin called some other way never turns a key into a path elsewhere.
+inline bool is_plain_object_name(std::string_view key) {
+  const auto plain = [](char c, bool first) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (!first && (c == '.' || c == '_' || c == '-'));
+  };
+  if (key.empty() || key.size() > 200 || key.find("..") != std::string_view::npos) {
+    return false;
+  }
+  for (size_t i = 0; i < key.size(); ++i) {
+    if (!plain(key[i], i == 0)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The sentence for a key that is no plain object name (control characters shown as \xNN).
+inline std::string invalid_object_name_message(std::string_view key) {
+  std::string shown;
+  for (const char c : key) {
+    shown += (c >= 0x20 && c < 0x7f) ? std::string(1, c)
+                                     : "\\x" + std::to_string(static_cast<unsigned char>(c));
+  }
+  return "invalid object name \"" + shown + "\": only plain names, no paths";
+}
+
 namespace detail::storage {
 
 inline Storage* self(cke_storage* p) { return reinterpret_cast<Storage*>(p); }
+
+inline std::string checked_key(const char* key) {
+  const std::string_view text = key != nullptr ? key : "";
+  if (!is_plain_object_name(text)) {
+    throw Error(CKE_INVALID_ARGUMENT, invalid_object_name_message(text));
+  }
+  return std::string(text);
+}
 
 template <class T>
 int32_t create(const char* config_json, cke_storage** out, cke_error* err) {
@@ -54,21 +91,23 @@ inline void destroy(cke_storage* p) { delete self(p); }  // NOLINT(cppcoreguidel
 
 inline int32_t put(cke_storage* p, const char* key, const cke_reader* source, cke_error* err) {
   return barrier(err, [&] {
+    const std::string name = checked_key(key);
     Reader reader(*source);
-    self(p)->put(key, reader);
+    self(p)->put(name, reader);
   });
 }
 
 inline int32_t get(cke_storage* p, const char* key, const cke_writer* sink, cke_error* err) {
   return barrier(err, [&] {
+    const std::string name = checked_key(key);
     Writer writer(*sink);
-    self(p)->get(key, writer);
+    self(p)->get(name, writer);
   });
 }
 
 inline int32_t stat(cke_storage* p, const char* key, cke_object_info* info, cke_error* err) {
   return barrier(err, [&] {
-    const ObjectInfo found = self(p)->stat(key);
+    const ObjectInfo found = self(p)->stat(checked_key(key));
     info->key = nullptr;  // the caller knows the key; found.key dies with this frame
     info->size = found.size;
     info->mtime_unix_ms = found.mtime_unix_ms;
@@ -76,7 +115,7 @@ inline int32_t stat(cke_storage* p, const char* key, cke_object_info* info, cke_
 }
 
 inline int32_t remove(cke_storage* p, const char* key, cke_error* err) {
-  return barrier(err, [&] { self(p)->remove(key); });
+  return barrier(err, [&] { self(p)->remove(checked_key(key)); });
 }
 
 inline int32_t list(cke_storage* p, const char* prefix, cke_object_callback callback, void* ctx,
