@@ -41,9 +41,12 @@ void LeaderElection::deposed() { lose("a write conditioned on the leader key was
 
 void LeaderElection::lose(const std::string& why) {
   const std::lock_guard lock(mutex_);
-  if (leader_revision_ != 0) {
-    spdlog::warn("no longer the leader: {}", why);
+  // A follower loses nothing, and keeps naming the leader it follows until the key says otherwise:
+  // a status or redirect between two looks at the key must not find no leader.
+  if (leader_revision_ == 0) {
+    return;
   }
+  spdlog::warn("no longer the leader: {}", why);
   leader_revision_ = 0;
   lease_ = 0;  // a new lease for the next campaign: the old one may be about to expire
   leader_address_.clear();

@@ -92,6 +92,12 @@ CKE_SERVER=$(sock_of b)
   fail "a follower's history"
 ckecli status -output=json | jq -r .phase_detail | has "following the leader at ${API[0]}" ||
   fail "a follower's status does not name the leader"
+# A follower names the leader once, not at each look at the leader key (it used to forget the
+# leader between two looks, and a status taken then named none).
+for n in b c; do
+  [ "$(grep -c "info following the leader at ${API[0]}\$" "$E2E_DIR/cke-$n.log")" = 1 ] ||
+    fail "cke $n logged 'following the leader' more than once: it forgot the leader between looks"
+done
 [ "$(ckecli etcd member list -output=json | jq '[.[] | select(.healthy)] | length')" = 3 ] ||
   fail "a follower's member list"
 cke --data-dir "$(dir_of b)" --issue-admin-cert "$E2E_DIR/admin" >/dev/null

@@ -26,6 +26,11 @@ stop_apiserver_and_addresses() {
 add_test_addresses() { # ADDRESS...
   local a
   for a in "$@"; do
+    # Each test has addresses of its own: one already on lo is a leftover of a run of this test
+    # that was killed before its cleanup, and is taken over.
+    if ip -4 -o addr show dev lo | has -F " $a/32 "; then
+      "${ip_cmd[@]}" addr del "$a/32" dev lo || fail "cannot remove the leftover $a from lo"
+    fi
     "${ip_cmd[@]}" addr add "$a/32" dev lo || fail "cannot add $a to lo (the test needs root or sudo)"
     ADDED_ADDRESSES="$ADDED_ADDRESSES $a"
     "${ip_cmd[@]}" route replace local "$a" dev lo table local src 127.0.0.1 ||
