@@ -38,7 +38,7 @@ constexpr const char* kSchema = R"({"type":"object","required":["cas"],"properti
   throw sdk::Error(CKE_INVALID_ARGUMENT, "cfssl backend: " + why);
 }
 
-std::string read_secret_file(const std::string& path, const std::string& what) {
+std::string read_config_file(const std::string& path, const std::string& what) {
   std::ifstream in(path);
   if (!in) {
     config_error("cannot read " + what + " " + path);
@@ -144,7 +144,7 @@ class CfsslBackend final : public sdk::CertBackend {
       return object[key].get<std::string>();
     };
     const std::string ca_pem =
-        config.contains("ca_file") ? read_secret_file(text(config, "ca_file", ""), "ca_file") : "";
+        config.contains("ca_file") ? read_config_file(text(config, "ca_file", ""), "ca_file") : "";
     for (const auto& [key, value] : config.items()) {
       if (key != "url" && key != "ca_file" && key != "auth_key_file" && key != "timeout_seconds" &&
           key != "cas") {
@@ -183,7 +183,7 @@ class CfsslBackend final : public sdk::CertBackend {
       credentials.server = url;
       credentials.ca_pem = ca_pem;
       server.http = std::make_unique<kube::Client>(credentials, timeout);
-      server.auth_key = hex_decode(read_secret_file(key_file, "auth_key_file"));
+      server.auth_key = hex_decode(read_config_file(key_file, "auth_key_file"));
       for (const auto& profile : entry["profiles"]) {
         if (!profile.is_string() || profile.get<std::string>().empty()) {
           config_error("cas." + ca_name + ".profiles must list profile names");

@@ -109,6 +109,16 @@ Settings parse_settings(std::string_view config_json) {
   return s;
 }
 
+// A shell script that sends TERM (`term`), waits up to `tenths` tenths of a second while `alive`
+// holds, then sends KILL (`kill`) and waits for the end. It prints "stopped $pid" or
+// "killed $pid".
+std::string term_then_kill_script(const std::string& alive, const std::string& term,
+                                  const std::string& kill, int64_t tenths) {
+  return term + "; i=0; while " + alive + " && [ $i -lt " + std::to_string(tenths) +
+         " ]; do sleep 0.1; i=$((i+1)); done; if " + alive + "; then " + kill + "; while " + alive +
+         "; do sleep 0.05; done; echo killed $pid; else echo stopped $pid; fi";
+}
+
 class SshNode final : public sdk::Node {
  public:
   SshNode(sdk::NodeSpec spec, const Settings& settings, sdk::EventSink events)
@@ -173,20 +183,17 @@ class SshNode final : public sdk::Node {
     const std::string result = with_session([&](ssh::Session& s) {
       if (use_systemd(s)) {
         // Disabled first, so that a reboot does not bring back a member cke stopped; then TERM
-        // through systemd, up to the timeout, then KILL.
+        // through systemd.
         const std::string unit = q(unit_name());
         const std::string main_pid = "systemctl show -p MainPID --value " + unit;
-        const std::string stopped = trimmed(run(
-            s,
-            "pid=$(" + main_pid + " 2>/dev/null); [ \"${pid:-0}\" != 0 ] || exit 0; " +
-                "systemctl disable --quiet " + unit + " 2>/dev/null; systemctl stop --no-block " +
-                unit + "; i=0; while [ \"$(" + main_pid + ")\" != 0 ] && [ $i -lt " +
-                std::to_string(tenths) + " ]; do sleep 0.1; i=$((i+1)); done; if [ \"$(" +
-                main_pid + ")\" != 0 ]; then systemctl kill -s KILL " + unit + "; while [ \"$(" +
-                main_pid +
-                ")\" != 0 ]; do sleep 0.05; done; echo killed $pid; else echo "
-                "stopped $pid; fi",
-            timeout));
+        const std::string stopped =
+            trimmed(run(s,
+                        "pid=$(" + main_pid + " 2>/dev/null); [ \"${pid:-0}\" != 0 ] || exit 0; " +
+                            "systemctl disable --quiet " + unit + " 2>/dev/null; " +
+                            term_then_kill_script("[ \"$(" + main_pid + ")\" != 0 ]",
+                                                  "systemctl stop --no-block " + unit,
+                                                  "systemctl kill -s KILL " + unit, tenths),
+                        timeout));
         if (!stopped.empty()) {
           return stopped;
         }
@@ -195,16 +202,12 @@ class SshNode final : public sdk::Node {
       if (pid.empty()) {
         return std::string();
       }
-      // TERM, up to the timeout for it to go, then KILL.
-      return trimmed(run(
-          s,
-          "pid=" + pid +
-              "; kill -TERM $pid 2>/dev/null; i=0; while kill -0 $pid 2>/dev/null && [ $i -lt " +
-              std::to_string(tenths) +
-              " ]; do sleep 0.1; i=$((i+1)); done; if kill -0 $pid 2>/dev/null; then kill -KILL "
-              "$pid; while kill -0 $pid 2>/dev/null; do sleep 0.05; done; echo killed $pid; "
-              "else echo stopped $pid; fi",
-          timeout));
+      return trimmed(
+          run(s,
+              "pid=" + pid + "; " +
+                  term_then_kill_script("kill -0 $pid 2>/dev/null", "kill -TERM $pid 2>/dev/null",
+                                        "kill -KILL $pid", tenths),
+              timeout));
     });
     if (!result.empty()) {
       events_.emit(spec_.address,

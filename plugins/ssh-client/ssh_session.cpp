@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <thread>
 #include <vector>
 
 #include "cke/sdk/error.hpp"
@@ -39,6 +38,11 @@ constexpr size_t kLargestShellFile = 64 * 1024;
 std::string dirname_of(const std::string& path) {
   const auto slash = path.rfind('/');
   return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// A file is written under this name in its directory, then renamed: nobody reads half of it.
+std::string temporary_name_beside(const std::string& path) {
+  return dirname_of(path) + "/.cke-" + random_hex(8) + ".tmp";
 }
 
 }  // namespace
@@ -322,7 +326,7 @@ void Session::write_file(const std::string& path, const std::string& content, in
   }
   // A certificate or key: one command through the shell, as base64 (any bytes survive it),
   // instead of an SFTP session's start and a dozen round trips.
-  const std::string temporary = shell_quote(dirname_of(path) + "/.cke-" + random_hex(8) + ".tmp");
+  const std::string temporary = shell_quote(temporary_name_beside(path));
   char octal[8];
   std::snprintf(octal, sizeof octal, "%o", static_cast<unsigned>(mode) & 07777U);
   const auto written = exec("umask 077 && printf %s " + shell_quote(base64_encode(content)) +
@@ -339,7 +343,7 @@ void Session::write_file(const std::string& path, const std::string& content, in
 uint64_t Session::write_stream(const std::string& path,
                                const std::function<size_t(std::span<uint8_t>)>& read, int mode) {
   sftp_session sftp = this->sftp();
-  const std::string temporary = dirname_of(path) + "/.cke-" + random_hex(8) + ".tmp";
+  const std::string temporary = temporary_name_beside(path);
   uint64_t total = 0;
   try {
     const std::unique_ptr<sftp_file_struct, SftpFileFree> file(
