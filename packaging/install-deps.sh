@@ -83,11 +83,14 @@ need_command node nodejs
 need_command npm npm
 need_command kubectl kubernetes-client
 
-# The stand-in Kubernetes API server's npm packages (tests/kube-standin), exactly as its lock file
-# pins them; again only when the lock file changed since the last install.
-standin=$(cd "$(dirname "$0")/../tests/kube-standin" && pwd)
-if ! cmp -s "$standin/package-lock.json" "$standin/node_modules/.cke-installed-lock.json"; then
-  echo "install-deps.sh: installing the stand-in API server's npm packages"
-  (cd "$standin" && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$standin/package-lock.json" "$standin/node_modules/.cke-installed-lock.json"
-fi
+# The npm packages of the test servers, exactly as their lock files pin them, each again only
+# when its lock file changed since the last install: the stand-in Kubernetes API server
+# (tests/kube-standin) and s3rver, the S3 server the S3 example plugin is tested against.
+for npm_dir in kube-standin s3rver; do
+  dir=$(cd "$(dirname "$0")/../tests/$npm_dir" && pwd)
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.cke-installed-lock.json"; then
+    echo "install-deps.sh: installing the npm packages of tests/$npm_dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$dir/node_modules/.cke-installed-lock.json"
+  fi
+done

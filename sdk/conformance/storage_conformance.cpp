@@ -3,7 +3,8 @@
 //   cke-storage-conformance [--plugin-dir DIR]... [--large-mib N] NAME CONFIG.json
 // Prints one line per check ("ok" or "FAIL: why") and exits 1 if any failed. Checks: put, get,
 // replace, stat, list (with a prefix), remove; nothing listed before a put completes; a failed
-// put leaves nothing behind; a large object goes both ways in constant memory; names that are no
+// put leaves nothing behind (both past 5 MiB, S3's smallest part, so that a multipart upload
+// is exercised, not only one request); a large object goes both ways in constant memory; names that are no
 // plain object names are refused by the plugin itself; errors are one-line sentences; and, where
 // the plugin keeps files (--files-in DIR, or the configuration's "dir"), none is readable by
 // other users (a backup holds every secret in etcd).
@@ -214,7 +215,7 @@ int main(int argc, char** argv) {
       const std::string pending = key + ".pending";
       auto other = kit.open();
       bool seen_early = true;
-      MadeUpReader source(4 << 20, 2 << 20, [&] { seen_early = listed(*other, pending); });
+      MadeUpReader source(12 << 20, 8 << 20, [&] { seen_early = listed(*other, pending); });
       storage->put(pending, source);
       expect(!seen_early, "the object was listed half-written");
       expect(listed(*storage, pending), "the object is not listed once complete");
@@ -223,7 +224,7 @@ int main(int argc, char** argv) {
     kit.check("a failed put leaves nothing behind", [&] {
       const std::string failing = key + ".failing";
       const auto before = storage->list().size();
-      MadeUpReader source(4 << 20, 1 << 20,
+      MadeUpReader source(16 << 20, 12 << 20,
                           [] { throw cke::Error("the source failed on purpose", CKE_DATA_LOSS); });
       bool threw = false;
       try {
