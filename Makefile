@@ -6,7 +6,8 @@
 #   make bench  build and run the benchmarks (minutes; not part of `make test`)
 #   make fuzz   run every fuzz target for FUZZ_SECONDS (default 300) each
 #   make kube-apiserver   build the kube-apiserver e2e.kubernetes runs (once per machine)
-.PHONY: deps build build-checks kube-apiserver run stop test bench fuzz clean
+#   make deb    build the Debian packages into build/packages (docs/packages.md)
+.PHONY: deps build build-checks kube-apiserver run stop test bench fuzz deb clean
 
 FUZZ_SECONDS ?= 300
 
@@ -34,6 +35,9 @@ kube-apiserver: deps
 
 run: build
 	bash packaging/run-local.sh
+
+deb: build
+	cd build && cpack --config CPackConfig.cmake
 
 stop:
 	bash packaging/stop-local.sh

@@ -26,6 +26,9 @@ packages=(
   # a Debian root file system booted as a container with systemd as PID 1, for the ssh runtime's
   # systemd units (tests/e2e/node_rootfs.sh)
   debootstrap
+  # the Debian packages (make deb: CPack with dpkg-shlibdeps), lintian and systemd-analyze for
+  # their test, adduser for their postinst
+  dpkg-dev fakeroot lintian systemd adduser
 )
 
 if [ "$(id -u)" -eq 0 ]; then

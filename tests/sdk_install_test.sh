@@ -20,7 +20,7 @@ exported=$(nm -D --defined-only "$plugin" | awk '{print $3}')
 [ "$exported" = cke_plugin_entry_v1 ] || { echo "FAIL: exports: $exported"; exit 1; }
 
 # pkg-config's flags are enough to compile against the C ABI alone.
-cflags=$(PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --cflags cke-sdk)
+cflags=$(PKG_CONFIG_PATH="$work/prefix/lib/$(gcc -print-multiarch)/pkgconfig" pkg-config --cflags cke-sdk)
 echo '#include <cke/plugin_abi.h>
 int main(void) { return CKE_ABI_MAJOR == 1 ? 0 : 1; }' > "$work/c_check.c"
 # shellcheck disable=SC2086

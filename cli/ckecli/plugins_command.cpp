@@ -75,7 +75,7 @@ void add_plugins_command(CLI::App& app) {
       "list loaded plugins (kind, name, version, ABI, file) and the files that were refused");
   list->add_option("--plugin-dir", options->plugin_dirs,
                    "search this directory first (repeatable); then CKE_PLUGIN_PATH, then "
-                   "../lib/cke/plugins next to the binary, then the install prefix");
+                   "../lib/ARCH/cke/plugins-1 next to the binary, then the install prefix");
   add_output_flag(*list, options->output);
   list->callback([options] {
     std::vector<std::filesystem::path> dirs(options->plugin_dirs.begin(),

@@ -216,7 +216,7 @@ std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& flag_dirs)
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    candidates.push_back(exe.parent_path().parent_path() / "lib" / "cke" / "plugins");
+    candidates.push_back(exe.parent_path().parent_path() / CKE_RELATIVE_PLUGIN_DIR);
   }
   candidates.emplace_back(CKE_INSTALL_PLUGIN_DIR);
 

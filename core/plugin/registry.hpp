@@ -67,8 +67,8 @@ class Registry {
 };
 
 // The search order: `flag_dirs` (--plugin-dir), then CKE_PLUGIN_PATH (colon-separated), then
-// ../lib/cke/plugins relative to the running executable, then the install prefix's plugin
-// directory; duplicates (after resolving) removed, first occurrence kept.
+// ../lib/ARCH/cke/plugins-ABI_MAJOR relative to the running executable, then the install
+// prefix's plugin directory; duplicates (after resolving) removed, first occurrence kept.
 std::vector<std::filesystem::path> plugin_search_path(
     const std::vector<std::filesystem::path>& flag_dirs);
 
