@@ -17,5 +17,10 @@ for node in null zero random urandom full tty; do
   mount --bind "/dev/$node" "$root/dev/$node"
 done
 mkdir -p "$root/dev/pts" "$root/dev/shm" "$root$shared"
+# A devpts and /dev/shm of the container's own: systemd needs them to build a unit's private /dev
+# (PrivateDevices=, which the cke package's unit sets).
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$root/dev/pts"
+ln -s pts/ptmx "$root/dev/ptmx"
+mount -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
 mount --bind "$shared" "$root$shared"
 exec chroot "$root" /usr/bin/env container=cke-test /lib/systemd/systemd --log-target=console
