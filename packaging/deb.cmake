@@ -36,12 +36,18 @@ set(CKE_DEB_plugins-ssh_DEPENDS "cke ${cke_version_dep}")
 set(CKE_DEB_plugins-ssh_DESCRIPTION "SSH node runtime plugin of cke
 Lets cke run etcd members on remote machines over SSH (as root, or as a user
 with password-less sudo), as systemd units where the node runs systemd.")
-set(CKE_DEB_plugins-publishers_NAME cke-plugins-publishers)
-set(CKE_DEB_plugins-publishers_DEPENDS "cke ${cke_version_dep}")
-set(CKE_DEB_plugins-publishers_DESCRIPTION "endpoint publisher plugins of cke
-Publish the etcd cluster's endpoints to Kubernetes (the cke-etcd Service and
-endpoints in kube-system) and to DNS (a zone file, RFC 2136 updates with TSIG,
-or SkyDNS records in etcd for CoreDNS).")
+set(CKE_DEB_plugins-kubernetes_NAME cke-plugins-kubernetes)
+set(CKE_DEB_plugins-kubernetes_DEPENDS "cke ${cke_version_dep}")
+set(CKE_DEB_plugins-kubernetes_DESCRIPTION "Kubernetes endpoint publisher plugin of cke
+Publishes the etcd cluster's endpoints to Kubernetes as the Service, Endpoints
+and EndpointSlice cke-etcd in kube-system, and keeps the objects of the
+Kubernetes backup method there.")
+set(CKE_DEB_plugins-dns_NAME cke-plugins-dns)
+set(CKE_DEB_plugins-dns_DEPENDS "cke ${cke_version_dep}")
+set(CKE_DEB_plugins-dns_DESCRIPTION "DNS endpoint publisher plugin of cke
+Publishes the etcd cluster's endpoints as DNS records: a zone file (for
+CoreDNS's file plugin and other servers), RFC 2136 updates signed with TSIG,
+or SkyDNS records in etcd for CoreDNS.")
 set(CKE_DEB_plugins-cfssl_NAME cke-plugins-cfssl)
 set(CKE_DEB_plugins-cfssl_DEPENDS "cke ${cke_version_dep}")
 set(CKE_DEB_plugins-cfssl_DESCRIPTION "CFSSL certificate backend plugin of cke
@@ -61,7 +67,7 @@ The C headers of cke's stable plugin ABI, the header-only C++ layer, the CMake
 package CkeSdk (find_package(CkeSdk); cke_add_plugin), a pkg-config file, and
 cke-storage-conformance, the kit that checks a storage plugin against what
 cke's backups rely on.")
-set(CKE_DEB_COMPONENTS cke ckecli plugins-core plugins-ssh plugins-publishers plugins-cfssl
+set(CKE_DEB_COMPONENTS cke ckecli plugins-core plugins-ssh plugins-kubernetes plugins-dns plugins-cfssl
   etcdbackup sdk)
 
 # The Debian changelog every package carries (gzip -n: the same bytes in every build).

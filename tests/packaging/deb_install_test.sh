@@ -3,17 +3,20 @@
 #   1. CPack builds them from the build tree; lintian finds no error or warning (overrides are
 #      justified in their files); Depends carries the shared libraries (dpkg-shlibdeps).
 #   2. dpkg -i installs them: user cke, /var/lib/cke 0700, /etc/cke/cke.env, the unit; the
-#      binaries in /usr/bin find the plugins in the versioned multiarch directory.
+#      binaries in /usr/bin find the plugins in the versioned multiarch directory; the S3
+#      example builds out of tree against the cke-sdk package alone.
 #   3. cke from /usr/bin runs as user cke on /var/lib/cke, as the unit runs it, on a cluster.yml;
 #      the seed's Administration transcript works against it with ckecli's default socket.
 #   4. dpkg --remove keeps every byte of data and the configuration; dpkg --purge stops the
 #      members and leaves nothing but the user cke (Debian keeps system users).
 # Needs root. Packages left by a killed earlier run of this test are purged first (a marker file
 # says they are the test's); cke packages installed otherwise make it refuse to run.
-#   deb_install_test.sh BUILD_DIR
+#   deb_install_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
-PACKAGES=(cke ckecli cke-plugins-core cke-plugins-ssh cke-plugins-publishers cke-plugins-cfssl cke-etcdbackup cke-sdk)
+source=$(cd "$2" && pwd)
+PACKAGES=(cke ckecli cke-plugins-core cke-plugins-ssh cke-plugins-kubernetes cke-plugins-dns cke-plugins-cfssl
+  cke-etcdbackup cke-sdk)
 MARKER=/var/lib/cke-deb-test.installed
 NODES=(127.70.0.1 127.70.0.2 127.70.0.3)
 PLUGIN_DIR=/usr/lib/$(gcc -print-multiarch)/cke/plugins-1
@@ -102,6 +105,15 @@ for name in local local-ca gzip zstd pvc ssh kubernetes coredns cfssl; do
     fail "/usr/bin/ckecli does not find plugin $name in $PLUGIN_DIR: $(echo "$plugins" | jq -c '[.plugins[] | .name + " " + .file]')"
 done
 pkg-config --exists cke-sdk || fail "pkg-config does not know cke-sdk"
+# A third party's plugin against the cke-sdk package alone: the S3 example, out of tree, with no
+# prefix given (find_package(CkeSdk) finds /usr), then the installed conformance kit loads it.
+cp -r "$source/examples/storage-s3" "$work/s3-plugin"
+(cmake -S "$work/s3-plugin" -B "$work/s3-plugin/build" -DCMAKE_BUILD_TYPE=Release &&
+  cmake --build "$work/s3-plugin/build") >"$work/s3-build.log" 2>&1 ||
+  fail "building the S3 example against the cke-sdk package: $(tail -n 5 "$work/s3-build.log")"
+/usr/bin/ckecli plugins list -output=json -plugin-dir="$work/s3-plugin/build" |
+  jq -e '.plugins[] | select(.name == "s3" and .kind == "storage")' >/dev/null ||
+  fail "/usr/bin/ckecli does not load the S3 plugin built against the cke-sdk package"
 echo "installed: user cke, /var/lib/cke, /etc/cke/cke.env, the unit, $(echo "$plugins" | jq '.plugins | length') plugins in $PLUGIN_DIR"
 
 # --- 3. cke as the unit runs it, and the seed's Administration transcript ------------------------
